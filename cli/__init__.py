@@ -1,0 +1,27 @@
+"""The command line: one click group; each command lives in its own module of this package."""
+from __future__ import annotations
+
+import click
+
+HELP = """预算联网监督分析平台 · Budget online-supervision platform
+
+\b
+每个命令读取 --db URL 或环境变量 DATABASE_URL 指定的数据库（默认 data/ 下的内嵌 SQLite）。
+Every command reads the store named by --db URL or DATABASE_URL (default: the embedded SQLite file under data/).
+"""
+
+
+@click.group(help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+def main() -> None:
+    pass
+
+
+def _register() -> None:
+    from cli import ingest_cmd, rules_cmd
+
+    for module in (ingest_cmd, rules_cmd):
+        for cmd in module.COMMANDS:
+            main.add_command(cmd)
+
+
+_register()

@@ -1,0 +1,278 @@
+"""Validating one file against the standard and the store, producing typed rows and findings.
+
+Checks are vectorised over columns; each cites a rule of ingest/rules.py by id. Cross-file checks read the
+store through the connection of the file's own transaction, looking up only the keys the file mentions, so
+the work follows the size of the day's data, not of the history.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection
+
+from ingest import lookup
+from ingest.normalise import (clean_number_text, clean_text, code_length_ok, parse_dates, parse_hundredths,
+                              parse_ints)
+from ingest.reader import RawTable
+from ingest.rules import RULES, message
+from ingest.standard import REPORTS, Col, Report
+
+MAX_FINDINGS_PER_RULE = 100
+
+_REFERS_TABLE = {"region": "行政区划代码表", "unit": "预算单位代码表", "func": "当年支出功能分类科目表",
+                 "econ": "当年部门支出经济分类科目表（部门）"}
+
+
+@dataclass
+class FileContext:
+    """What a file is checked against: its identity, the batch's code tables and the store connection."""
+    conn: Connection
+    codes: "lookup.CodeTables"
+    business_date: dt.date
+    file_region: str
+    replacing_file_id: int | None = None  # the earlier version of this file that a redelivery supersedes
+
+
+@dataclass
+class Checked:
+    frame: pd.DataFrame  # typed rows, warehouse column names, plus line_no
+    findings: list[dict] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f["severity"] == "error")
+
+
+class Findings:
+    def __init__(self):
+        self.items: list[dict] = []
+        self._counts: dict[tuple[str, str], int] = {}
+
+    def add(self, rule_id: str, line: int | None = None, column: str | None = None, value=None, expected=None,
+            **msg):
+        key = (rule_id, column or "")
+        n = self._counts.get(key, 0) + 1
+        self._counts[key] = n
+        if n > MAX_FINDINGS_PER_RULE:
+            return
+        value = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+        expected = "" if expected is None else str(expected)
+        self.items.append({
+            "rule_id": rule_id, "severity": RULES[rule_id].severity, "line": line, "column": column,
+            "value": value, "expected": expected,
+            "message": message(rule_id, value=value, expected=expected, column=column or "", **msg),
+        })
+
+    def add_mask(self, rule_id: str, mask, frame: pd.DataFrame, field_name: str | None, header: str | None,
+                 expected=None, values=None):
+        idx = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(idx):
+            return
+        vals = values if values is not None else (frame[f"raw_{field_name}"] if field_name else None)
+        exp_is_series = isinstance(expected, (pd.Series, np.ndarray, list))
+        for i in idx[:MAX_FINDINGS_PER_RULE + 1]:
+            v = vals.iloc[i] if isinstance(vals, pd.Series) else (vals[i] if vals is not None else None)
+            e = (expected.iloc[i] if isinstance(expected, pd.Series) else expected[i]) if exp_is_series else expected
+            self.add(rule_id, int(frame["line_no"].iloc[i]), header, v, e)
+        self._counts[(rule_id, header or "")] += max(0, len(idx) - MAX_FINDINGS_PER_RULE - 1)
+
+    def finish(self) -> list[dict]:
+        """Add one line per rule that was cut, saying how many more rows it hit."""
+        out = list(self.items)
+        for (rule_id, column), n in self._counts.items():
+            if n > MAX_FINDINGS_PER_RULE:
+                out.append({"rule_id": rule_id, "severity": RULES[rule_id].severity, "line": None,
+                            "column": column or None, "value": "", "expected": "",
+                            "message": f"同类问题另有 {n - MAX_FINDINGS_PER_RULE} 行未逐一列出（规则 {rule_id}）"})
+        return out
+
+
+def _map_headers(rep: Report, headers: list[str], fx: Findings) -> dict[str, int]:
+    """field name -> column index; reports duplicate, unknown and missing columns."""
+    by_name = {}
+    for c in rep.columns:
+        by_name[c.cn] = c.field
+        by_name[c.field.lower()] = c.field
+    mapping: dict[str, int] = {}
+    for j, h in enumerate(headers):
+        name = h.strip().lstrip("\ufeff")
+        fld = by_name.get(name) or by_name.get(name.lower())
+        if fld is None:
+            if name:
+                fx.add("HEADER_EXTRA", 1, name, name)
+            continue
+        if fld in mapping:
+            fx.add("HEADER_DUPLICATE", 1, name, name)
+            continue
+        mapping[fld] = j
+    for c in rep.columns:
+        if c.required and c.field not in mapping:
+            fx.add("HEADER_MISSING", 1, c.cn, "", c.cn)
+    return mapping
+
+
+def _frame(raw: RawTable, rep: Report, mapping: dict[str, int], fx: Findings) -> tuple[pd.DataFrame, dict]:
+    width = len(raw.headers)
+    data: dict[str, list] = {}
+    for c in rep.columns:
+        j = mapping.get(c.field)
+        data[f"raw_{c.field}"] = [r[j] if j is not None and j < len(r) else "" for r in raw.rows]
+    frame = pd.DataFrame(data, dtype="str") if raw.rows else pd.DataFrame({k: pd.Series([], dtype="str") for k in data})
+    frame["line_no"] = pd.Series(raw.lines, dtype="int64")
+    for i, r in enumerate(raw.rows):
+        if len(r) != width:
+            fx.add("ROW_FIELD_COUNT", raw.lines[i], None, len(r), width)
+    numeric = {}
+    if raw.numeric:
+        for c in rep.columns:
+            j = mapping.get(c.field)
+            if j is not None and c.kind == "code":
+                numeric[c.field] = np.array([j in n for n in raw.numeric], dtype=bool)
+    headers = {c.field: (raw.headers[mapping[c.field]].strip() if c.field in mapping else c.cn) for c in rep.columns}
+    return frame, {"numeric": numeric, "headers": headers}
+
+
+def _typed(frame: pd.DataFrame, rep: Report, meta: dict, fx: Findings) -> pd.DataFrame:
+    """Parse every column by its kind into frame[store_name]."""
+    hdr = meta["headers"]
+    for c in rep.columns:
+        raw = frame[f"raw_{c.field}"]
+        h = hdr[c.field]
+        if c.kind in ("amount", "quantity", "rate"):
+            places = 4 if c.kind == "rate" else 2
+            value, bad, too_many = parse_hundredths(raw, places)
+            fx.add_mask("AMOUNT_FORMAT" if c.kind != "rate" else "NUMBER_FORMAT", bad, frame, c.field, h,
+                        "百分数，如 2.35")
+            fx.add_mask("AMOUNT_DECIMALS" if c.kind != "rate" else "NUMBER_FORMAT", too_many, frame, c.field, h,
+                        "最多 4 位小数")
+            frame[c.store_name] = value
+            frame[f"empty_{c.field}"] = clean_number_text(raw) == ""
+        elif c.kind == "date":
+            value, bad = parse_dates(raw)
+            fx.add_mask("DATE_FORMAT", bad, frame, c.field, h)
+            frame[c.store_name] = value
+            frame[f"empty_{c.field}"] = clean_number_text(raw) == ""
+        elif c.kind == "int":
+            value, bad = parse_ints(raw)
+            fx.add_mask("NUMBER_FORMAT", bad, frame, c.field, h, "整数（如年度 2026）")
+            frame[c.store_name] = value
+            frame[f"empty_{c.field}"] = clean_number_text(raw) == ""
+        else:
+            value = clean_number_text(raw) if c.kind == "code" else clean_text(raw)
+            if c.default is not None:
+                value = value.where(value != "", c.default)
+            frame[c.store_name] = value
+            frame[f"empty_{c.field}"] = value == ""
+            if c.kind == "enum":
+                bad = ~value.isin(c.enum) & (value != "")
+                fx.add_mask("ENUM", bad, frame, c.field, h, "、".join(c.enum))
+        if c.required:
+            fx.add_mask("REQUIRED", frame[f"empty_{c.field}"], frame, c.field, h)
+    return frame
+
+
+def _check_code_column(frame, c: Col, meta, fx: Findings, known: set[str] | None, year_series=None,
+                       known_by_year=None):
+    """Format and (for `refers` columns) membership of a code column, with the leading-zero diagnosis."""
+    h = meta["headers"][c.field]
+    s = frame[c.store_name]
+    numeric = meta["numeric"].get(c.field)
+    fmt_ok = code_length_ok(s, c.digits)
+    if known is None and known_by_year is None:
+        bad = ~fmt_ok
+        if numeric is not None and c.digits:
+            lost = bad & pd.Series(numeric, index=s.index) & (s.str.len() < min(c.digits))
+            fx.add_mask("CODE_LEADING_ZERO", lost, frame, c.field, h, f"{min(c.digits)} 位以 0 开头的编码")
+            bad &= ~lost
+        fx.add_mask("CODE_FORMAT", bad, frame, c.field, h, _digits_text(c.digits))
+        return
+    if known_by_year is not None:
+        is_known = pd.Series([v in known_by_year(y) for v, y in zip(s, year_series)], index=s.index, dtype=bool)
+        sets = [known_by_year(y) for y in year_series]
+    else:
+        is_known = s.isin(known)
+        sets = None
+    present = s != ""
+    unknown = present & ~is_known
+    if not unknown.any():
+        return
+    padded_hits = pd.Series([None] * len(s), index=s.index, dtype=object)
+    for i in np.flatnonzero(unknown.to_numpy()):
+        v = s.iloc[i]
+        pool = sets[i] if sets is not None else known
+        for k in (1, 2, 3):
+            if "0" * k + v in pool:
+                padded_hits.iloc[i] = "0" * k + v
+                break
+    zero = unknown & padded_hits.notna()
+    fx.add_mask("CODE_LEADING_ZERO", zero, frame, c.field, h, padded_hits)
+    numeric_lost = unknown & ~zero & (pd.Series(numeric, index=s.index) if numeric is not None else False)
+    fx.add_mask("CODE_LEADING_ZERO", numeric_lost, frame, c.field, h, "以 0 开头的已知编码")
+    rest = unknown & ~zero & ~numeric_lost
+    fx.add_mask("CODE_FORMAT", rest & ~fmt_ok, frame, c.field, h, _digits_text(c.digits))
+    fx.add_mask("CODE_UNKNOWN", rest & fmt_ok, frame, c.field, h, _REFERS_TABLE.get(c.refers, "代码表"))
+
+
+def _digits_text(digits: tuple[int, ...]) -> str:
+    if not digits:
+        return "数字编码"
+    if len(digits) > 2 and digits == tuple(range(digits[0], digits[-1] + 1)):
+        return f"{digits[0]}–{digits[-1]} 位数字"
+    return "或".join(str(d) for d in digits) + " 位数字"
+
+
+def _check_keys_in_file(frame, rep: Report, meta, fx: Findings):
+    if not rep.key or frame.empty:
+        return
+    cols = [rep.cols[k].store_name for k in rep.key]
+    keys = frame[cols].astype("str").agg("|".join, axis=1) if len(cols) > 1 else frame[cols[0]].astype("str")
+    dup = keys.duplicated(keep="first")
+    if dup.any():
+        first_line = frame.groupby(keys, sort=False)["line_no"].transform("first")
+        last_key_field = rep.key[-1]
+        fx.add_mask("KEY_DUPLICATE_IN_FILE", dup, frame, None, meta["headers"][last_key_field], first_line,
+                    values=keys)
+
+
+def validate(raw: RawTable, report: str, ctx: FileContext) -> Checked:
+    rep = REPORTS[report]
+    fx = Findings()
+    mapping = _map_headers(rep, raw.headers, fx)
+    if any(f["rule_id"] in ("HEADER_MISSING", "HEADER_DUPLICATE") for f in fx.items):
+        return Checked(pd.DataFrame(), fx.finish())
+    frame, meta = _frame(raw, rep, mapping, fx)
+    frame = _typed(frame, rep, meta, fx)
+    codes = ctx.codes
+    year_of = _year_series(frame, rep)
+    for c in rep.columns:
+        if c.kind != "code":
+            continue
+        if c.refers == "region":
+            _check_code_column(frame, c, meta, fx, codes.regions)
+        elif c.refers == "unit":
+            _check_code_column(frame, c, meta, fx, set(codes.units))
+        elif c.refers == "func":
+            _check_code_column(frame, c, meta, fx, None, year_of, codes.func_codes)
+        elif c.refers == "econ":
+            _check_code_column(frame, c, meta, fx, None, year_of, lambda y: codes.econ_codes(y, "部门"))
+        else:
+            _check_code_column(frame, c, meta, fx, None)
+    _check_keys_in_file(frame, rep, meta, fx)
+    from ingest import checks  # report-specific rules
+
+    checks.REPORT_CHECKS.get(report, lambda *a: None)(frame, meta, fx, ctx)
+    frame = frame[[c.store_name for c in rep.columns] + ["line_no"]]
+    return Checked(frame, fx.finish())
+
+
+def _year_series(frame: pd.DataFrame, rep: Report) -> list:
+    """The fiscal year each row's codes are checked against (BGT: 预算年度; PAY: year of pay_date)."""
+    if "year" in rep.cols and rep.cols["year"].kind == "int":
+        return [int(y) if pd.notna(y) else None for y in frame["year"]]
+    for f in ("pay_date", "issued_date", "date"):
+        if f in rep.cols:
+            return [int(d[:4]) if isinstance(d, str) else None for d in frame[f]]
+    return [None] * len(frame)

@@ -1,0 +1,120 @@
+"""Opening the store: SQLite file under data/ by default, PostgreSQL when DATABASE_URL or --db says so.
+
+Opening migrates the schema to the newest Alembic revision and seeds the shipped classification tables, so
+every command works on an empty store.
+"""
+from __future__ import annotations
+
+import csv
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, insert, select, func
+from sqlalchemy.engine import Engine
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULT_URL = f"sqlite:///{DATA_DIR / 'budget.db'}"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or used; the message is for the person at the terminal."""
+
+
+def resolve_url(url: str | None = None) -> str:
+    url = url or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def is_sqlite(engine_or_conn) -> bool:
+    return engine_or_conn.dialect.name == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_conn, _record):
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA cache_size=-200000")
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = resolve_url(url)
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ROOT / "warehouse" / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+    seed_classification(engine)
+
+
+@lru_cache(maxsize=8)
+def _open(url: str) -> Engine:
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+    except Exception as exc:  # the store is unreachable or not a database
+        raise StoreError(f"无法打开数据库 {safe_url(url)}：{first_line(exc)} / cannot open the store") from exc
+    return engine
+
+
+def open_store(url: str | None = None) -> Engine:
+    """The engine for a migrated, seeded store (one per URL per process)."""
+    return _open(resolve_url(url))
+
+
+def safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def seed_classification(engine: Engine) -> None:
+    """Ship the default DM_FUNC / DM_ECON (year 0 = the default for any year with no delivered table)."""
+    from warehouse.schema import dm_econ, dm_func
+
+    with engine.begin() as conn:
+        if conn.execute(select(func.count()).select_from(dm_func).where(dm_func.c.year == 0)).scalar():
+            return
+        conn.execute(insert(dm_func), [dict(code=r["code"], name=r["name"], year=0) for r in default_func_rows()])
+        conn.execute(insert(dm_econ), [dict(code=r["code"], name=r["name"], kind=k, year=0)
+                                       for k, rows in (("部门", _csv("econ_class_dept_301_399.csv")),
+                                                       ("政府", _csv("econ_class_gov_501_599.csv")))
+                                       for r in rows])
+
+
+def _csv(name: str) -> list[dict]:
+    with open(DATA_DIR / "classification" / name, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def default_func_rows() -> list[dict]:
+    """类 from the public reference plus the realistic 款/项 subset the product ships."""
+    rows = {r["code"]: r for r in _csv("func_class_expenditure_lei.csv")}
+    for r in _csv("func_class_kuan_xiang.csv"):
+        rows[r["code"]] = r
+    return sorted(rows.values(), key=lambda r: r["code"])
