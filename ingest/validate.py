@@ -196,6 +196,7 @@ def _check_code_column(frame, c: Col, meta, fx: Findings, known: set[str] | None
         is_known = s.isin(known)
         sets = None
     present = s != ""
+    fx.add_mask("CODE_FORMAT", present & is_known & ~fmt_ok, frame, c.field, h, _digits_text(c.digits))
     unknown = present & ~is_known
     if not unknown.any():
         return
@@ -228,7 +229,8 @@ def _check_keys_in_file(frame, rep: Report, meta, fx: Findings):
     if not rep.key or frame.empty:
         return
     cols = [rep.cols[k].store_name for k in rep.key]
-    keys = frame[cols].astype("str").agg("|".join, axis=1) if len(cols) > 1 else frame[cols[0]].astype("str")
+    as_text = frame[cols].astype("str").fillna("")
+    keys = as_text.agg("|".join, axis=1) if len(cols) > 1 else as_text[cols[0]]
     dup = keys.duplicated(keep="first")
     if dup.any():
         first_line = frame.groupby(keys, sort=False)["line_no"].transform("first")

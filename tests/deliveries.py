@@ -67,3 +67,34 @@ def deliver(inbox: Path, day: dt.date, reports: dict[str, list[dict]], *, manife
     if manifest:
         write_manifest(folder, day, entries)
     return folder
+
+
+def all_reports() -> dict[str, list[dict]]:
+    """One valid delivery holding every report of the standard."""
+    rows = base_rows()
+    rows["DM_FUNC"] = [dict(code="205", name="教育支出", year=2026), dict(code="20502", name="普通教育", year=2026),
+                       dict(code="2050201", name="学前教育", year=2026), dict(code="2050203", name="初中教育", year=2026)]
+    rows["DM_ECON"] = [dict(code="302", name="商品和服务支出", kind="部门", year=2026),
+                       dict(code="30201", name="办公费", kind="部门", year=2026),
+                       dict(code="30217", name="公务接待费", kind="部门", year=2026)]
+    rows["INC"] = [dict(date=D1, region_code=TOP, code="10101", fund_type="一般公共预算", collector="税务", amount="1,234,567.89"),
+                   dict(date=D1, region_code=TOP, code="10101", fund_type="一般公共预算", collector="财政", amount=-100)]
+    rows["INC_BGT"] = [dict(year=2026, region_code=TOP, code="101", fund_type="一般公共预算", kind="年初预算", amount=5e8)]
+    rows["DEBT_BOND"] = [dict(bond_code="B1", bond_name="2026年示范市一般债券（一期）", region_code=TOP, bond_type="一般债券",
+                              issue_kind="新增债券", issue_date=dt.date(2026, 2, 1), maturity_date=dt.date(2031, 2, 1),
+                              coupon_rate="2.35", coupon_freq="按年付息", amount=100_000_000, project_name="")]
+    rows["DEBT_FLOW"] = [dict(flow_id="F1", bond_code="B1", date=D1, kind="发行费", amount=1000)]
+    rows["DEBT_LIMIT"] = [dict(year=2026, region_code=TOP, bond_type="一般债券", amount=2e9)]
+    rows["FIN_CAP"] = [dict(year=2026, region_code=TOP, item="一般公共预算收入", amount=3e9)]
+    rows["ASSET"] = [dict(period=dt.date(2025, 12, 31), region_code=TOP, category="企业国有资产", entity_code="E1",
+                          entity_name="示范市城投集团", total_assets=5e9, total_liabilities=3e9, equity=2e9, revenue=1e8,
+                          profit=1e7, unit_of_measure="元"),
+                     dict(period=dt.date(2025, 12, 31), region_code=TOP, category="国有自然资源", entity_code="N1",
+                          entity_name="国有林地", total_assets=12000, total_liabilities="", equity="", revenue="",
+                          profit="", unit_of_measure="亩")]
+    rows["AUDIT"] = [dict(issue_id="A1", region_code=TOP, unit_code="101001", category="预算管理", description="预算编制不细化",
+                          amount=100000, found_date=dt.date(2025, 9, 1), deadline=dt.date(2026, 3, 1), status="整改中",
+                          rectified_amount=40000, updated_date=D1)]
+    rows["PROJ"] = [dict(project_code="P1", project_name="示范大道改造", region_code=TOP, unit_code="101001",
+                         total_investment=8e8, annual_plan=2e8, ytd_completed=3e7, cum_completed=4e8, report_date=D1)]
+    return rows

@@ -1,0 +1,63 @@
+"""The dashboard: a Chinese multi-page Dash app over the store, every asset served from this server.
+
+The app runs inside a government intranet, so nothing is fetched from outside: component bundles are served
+locally, there are no external stylesheets, scripts or web fonts (Chinese text uses the system's CJK fonts).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+
+from dashboard import shell, store
+from warehouse.db import open_store
+
+HERE = Path(__file__).resolve().parent
+
+INDEX = """<!DOCTYPE html>
+<html lang="zh-CN">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def create_app(db_url: str | None = None) -> dash.Dash:
+    """The dashboard over the store at `db_url` (else DATABASE_URL, else the embedded SQLite file)."""
+    engine = open_store(db_url)
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        serve_locally=True,
+        external_stylesheets=[],
+        external_scripts=[],
+        title=shell.TITLE,
+        update_title=None,
+        index_string=INDEX,
+    )
+    store.attach(app.server, engine)
+    shell.register(app)
+    with app.server.app_context():  # Dash calls the layout once to check it, and the layout reads the store
+        app.layout = shell.layout
+    _bind_page_callbacks(app)
+    return app
+
+
+def _bind_page_callbacks(app: dash.Dash) -> None:
+    """Dash hands the callbacks that pages declare with `dash.callback` to whichever app serves a request
+    first; doing that step now keeps every app whole when one process builds several (tests, workers)."""
+    with app.server.test_request_context("/_dash-layout"):
+        app.server.preprocess_request()

@@ -1,0 +1,72 @@
+"""Building blocks every page uses, so pages look alike and hold only what is their own."""
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_mantine_components as dmc
+
+NO_DATA = "暂无数据"
+
+# AG Grid speaks English unless told otherwise; these are the texts a user of this app can meet.
+GRID_LOCALE = {
+    "noRowsToShow": NO_DATA, "loadingOoo": "加载中…", "page": "页", "of": "共", "to": "至", "more": "更多",
+    "filterOoo": "筛选…", "equals": "等于", "notEqual": "不等于", "contains": "包含", "notContains": "不包含",
+    "startsWith": "开头是", "endsWith": "结尾是", "blank": "为空", "notBlank": "不为空",
+    "lessThan": "小于", "greaterThan": "大于", "lessThanOrEqual": "小于等于", "greaterThanOrEqual": "大于等于",
+    "inRange": "介于", "andCondition": "且", "orCondition": "或", "applyFilter": "应用", "resetFilter": "重置",
+    "clearFilter": "清除", "selectAll": "全选", "searchOoo": "搜索…",
+    "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页", "lastPage": "末页",
+    "pageSizeSelectorLabel": "每页行数：", "ariaPageSizeSelectorLabel": "每页行数",
+}
+
+
+def page(title: str, *children, subtitle: str | None = None) -> dmc.Stack:
+    """A page: its title (with what it is about) above its sections."""
+    head = [dmc.Title(title, order=2, id="page-title")]
+    if subtitle:
+        head.append(dmc.Text(subtitle, c="dimmed", size="sm", id="page-subtitle"))
+    return dmc.Stack([dmc.Stack(head, gap=2), *children], gap="md")
+
+
+def section(title: str, *children) -> dmc.Paper:
+    return dmc.Paper([dmc.Title(title, order=4, mb="xs"), *children], withBorder=True, p="sm", radius="sm",
+                     className="section")
+
+
+def empty_state(detail: str | None = None) -> dmc.Center:
+    """What a section shows when it has nothing to show: a plain 暂无数据 with the reason beneath."""
+    lines = [dmc.Text(NO_DATA, fw=600, c="dimmed")]
+    if detail:
+        lines.append(dmc.Text(detail, size="sm", c="dimmed", ta="center"))
+    return dmc.Center(dmc.Stack(lines, gap=4, align="center"), mih=120, className="empty-state")
+
+
+def pending_page(title: str, subtitle: str, sections: tuple[str, ...]) -> dmc.Stack:
+    """A page whose figures come from the indicator layer: its sections in place, each saying 暂无数据."""
+    detail = "本页指标尚未生成：数据载入并完成指标计算后显示。"
+    return page(title, *(section(name, empty_state(detail)) for name in sections), subtitle=subtitle)
+
+
+def kpi(label: str, value: str, colour: str | None = None) -> dmc.Paper:
+    return dmc.Paper([dmc.Text(label, size="xs", c="dimmed"),
+                      dmc.Text(value, fw=700, size="lg", c=colour, className="kpi-value")],
+                     withBorder=True, p="xs", radius="sm", className="kpi")
+
+
+def grid(grid_id: str, columns: list[dict] | None = None, rows: list[dict] | None = None,
+         height: int = 360, **options) -> dag.AgGrid:
+    """A client-side AG Grid with Chinese texts, sortable/filterable columns and a fixed height."""
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=columns or [],
+        rowData=rows or [],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80},
+        columnSize="autoSize",
+        dashGridOptions={"localeText": GRID_LOCALE, "overlayNoRowsTemplate": NO_DATA,
+                         "enableCellTextSelection": True, "ensureDomOrder": True, **options},
+        style={"height": height, "width": "100%"},
+        className="grid",
+    )
+
+
+def note(text: str, **props) -> dmc.Text:
+    return dmc.Text(text, size="xs", c="dimmed", **props)

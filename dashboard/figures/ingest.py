@@ -1,0 +1,123 @@
+"""The 数据接入 page's chart and grids, shaped from the rows of dashboard.queries.ingest."""
+from __future__ import annotations
+
+import datetime as dt
+
+import plotly.graph_objects as go
+
+from dashboard.figures.style import base_layout
+from dashboard.format import format_amount, in_unit, unit_for, yuan_from_fen
+from dashboard.theme import FINDING_SEVERITY, NEUTRAL, SERIES, SEVERITY
+from ingest.standard import REPORTS
+
+STATUS_LABELS = {"loaded": "已载入", "refused": "已拒收", "superseded": "已被替换", "unchanged": "重复交付（未变）"}
+STATUS_COLOURS = {"loaded": SERIES[0], "refused": SEVERITY["红"], "superseded": NEUTRAL, "unchanged": SERIES[1]}
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def status_chart(daily: list[dict], until: dt.date, days: int = 30) -> go.Figure:
+    """Stacked files per business date and status; every date of the window is on the axis, gaps included."""
+    dates = [until - dt.timedelta(days=n) for n in range(days - 1, -1, -1)]
+    counts = {(r["business_date"], r["status"]): r["files"] for r in daily}
+    fig = go.Figure(layout=base_layout(barmode="stack", height=260))
+    for status, label in STATUS_LABELS.items():
+        fig.add_bar(x=dates, y=[counts.get((d, status), 0) for d in dates], name=label,
+                    marker_color=STATUS_COLOURS[status], hovertemplate="%{x|%Y-%m-%d}<br>" + label + "：%{y} 个文件"
+                    "<extra></extra>")
+    fig.update_xaxes(tickformat="%m-%d")
+    fig.update_yaxes(title_text="文件数", rangemode="tozero")
+    return fig
+
+
+def _amount_column(unit: str) -> dict:
+    return {"field": "amount", "headerName": f"金额（{unit}）", "type": "rightAligned",
+            "valueFormatter": {"function": "params.value == null ? '—' : d3.format(',.2f')(params.value)"}}
+
+
+def _amount(fen: int | None, unit: str) -> float | None:
+    """Grid cells carry numbers so they sort; the exact Decimal is rounded to the cent of the unit first."""
+    return None if fen is None else float(in_unit(yuan_from_fen(fen), unit))
+
+
+def _table_unit(rows: list[dict], key: str) -> str:
+    return unit_for(yuan_from_fen(r[key]) for r in rows if r[key] is not None)
+
+
+def report_table(summary: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(columnDefs, rowData) of the per-report table."""
+    unit = _table_unit(summary, "amount_fen")
+    columns = [
+        {"field": "report", "headerName": "报表", "pinned": "left", "minWidth": 90},
+        {"field": "title", "headerName": "报表名称"},
+        {"field": "region_code", "headerName": "区划"},
+        {"field": "arrived", "headerName": "到达文件", "type": "rightAligned"},
+        {"field": "loaded", "headerName": "已载入", "type": "rightAligned"},
+        {"field": "refused", "headerName": "已拒收", "type": "rightAligned",
+         "cellStyle": {"styleConditions": [{"condition": "params.value > 0",
+                                            "style": {"color": SEVERITY["红"], "fontWeight": 600}}]}},
+        {"field": "rows", "headerName": "载入行数", "type": "rightAligned"},
+        _amount_column(unit),
+        {"field": "errors", "headerName": "错误", "type": "rightAligned"},
+        {"field": "warnings", "headerName": "警告", "type": "rightAligned"},
+    ]
+    rows = [{**{k: r[k] for k in ("report", "region_code", "arrived", "loaded", "refused", "rows", "errors",
+                                 "warnings")},
+             "report": r["report"] or "（无法识别）",
+             "title": REPORTS[r["report"]].title if r["report"] in REPORTS else "—",
+             "amount": _amount(r["amount_fen"], unit)} for r in summary]
+    return columns, rows
+
+
+def file_table(files: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(columnDefs, rowData) of the per-file table."""
+    unit = _table_unit(files, "amount_total_fen")
+    columns = [
+        {"field": "name", "headerName": "文件", "pinned": "left", "minWidth": 200},
+        {"field": "status", "headerName": "状态",
+         "cellStyle": {"styleConditions": [{"condition": f"params.value == '{STATUS_LABELS['refused']}'",
+                                            "style": {"color": SEVERITY["红"], "fontWeight": 600}}]}},
+        {"field": "rows", "headerName": "行数", "type": "rightAligned"},
+        _amount_column(unit),
+        {"field": "errors", "headerName": "错误", "type": "rightAligned"},
+        {"field": "warnings", "headerName": "警告", "type": "rightAligned"},
+        {"field": "recorded_at", "headerName": "记录时间"},
+    ]
+    rows = [{"name": f["name"], "status": STATUS_LABELS.get(f["status"], f["status"]), "rows": f["rows"],
+             "amount": _amount(f["amount_total_fen"], unit), "errors": f["errors"], "warnings": f["warnings"],
+             "recorded_at": f["recorded_at"].strftime("%Y-%m-%d %H:%M:%S") if f["recorded_at"] else None}
+            for f in files]
+    return columns, rows
+
+
+FINDING_COLUMNS = [
+    {"field": "severity", "headerName": "级别", "pinned": "left", "width": 80,
+     "cellStyle": {"styleConditions": [
+         {"condition": f"params.value == '{SEVERITY_LABELS[s]}'", "style": {"color": colour, "fontWeight": 600}}
+         for s, colour in FINDING_SEVERITY.items() if s != "info"]}},
+    {"field": "file", "headerName": "文件", "minWidth": 180},
+    {"field": "line", "headerName": "行", "type": "rightAligned", "width": 80},
+    {"field": "column", "headerName": "列"},
+    {"field": "value", "headerName": "提供值"},
+    {"field": "expected", "headerName": "应为"},
+    {"field": "message", "headerName": "说明", "minWidth": 320, "wrapText": True, "autoHeight": True},
+    {"field": "rule_id", "headerName": "规则"},
+]
+
+
+def finding_rows(findings: list[dict]) -> list[dict]:
+    return [{**f, "severity": SEVERITY_LABELS.get(f["severity"], f["severity"])} for f in findings]
+
+
+RULE_COLUMNS = [
+    {"field": "id", "headerName": "规则", "pinned": "left", "minWidth": 150},
+    {"field": "severity", "headerName": "级别", "width": 80},
+    {"field": "reports", "headerName": "适用报表"},
+    {"field": "cross_file", "headerName": "跨文件", "width": 90},
+    {"field": "message", "headerName": "说明", "minWidth": 320, "wrapText": True, "autoHeight": True},
+]
+
+
+def rule_rows(rules: list[dict]) -> list[dict]:
+    return [{**r, "severity": SEVERITY_LABELS.get(r["severity"], r["severity"]),
+             "reports": "全部" if r["reports"] == "*" else r["reports"],
+             "cross_file": "是" if r["cross_file"] else "否"} for r in rules]

@@ -1,0 +1,107 @@
+"""The 数据接入 page: for the data clerk, what arrived for a business date, what was loaded or refused, and why.
+
+The business date is the global as-of date; the region selector narrows to that region and those below it.
+"""
+import datetime as dt
+
+import dash
+import dash_mantine_components as dmc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import store
+from dashboard.components import empty_state, grid, kpi, note, page, section
+from dashboard.figures.ingest import (FINDING_COLUMNS, RULE_COLUMNS, file_table, finding_rows, report_table,
+                                      rule_rows, status_chart)
+from dashboard.queries import ingest as q
+from dashboard.queries.regions import all_regions, subtree
+from dashboard.state import merge_search, parse_view
+from dashboard.theme import SEVERITY
+
+NAME = "数据接入"
+TREND_DAYS = 30
+INFO = "info"  # query parameter: also show info findings
+
+dash.register_page(__name__, path="/ingest", name=NAME, title=f"{NAME} · 预算联网监督分析平台", order=9)
+
+
+def _rule_catalogue():
+    try:
+        from ingest.rules import VALIDATION_RULES
+    except ImportError:  # the catalogue ships with the ingest; without it the page still serves the feed
+        return empty_state("校验规则目录尚未提供")
+    return grid("ingest-rules", RULE_COLUMNS, rule_rows(VALIDATION_RULES), height=420)
+
+
+def layout(date=None, region=None, info=None, **_query):
+    view = parse_view({"date": date, "region": region})
+    show_info = info == "1"
+    heading = f"业务日期 {view.as_of.isoformat()}" if view.as_of else "未选择业务日期"
+    return page(
+        NAME,
+        dcc.Store(id="ingest-view", data={"date": view.as_of and view.as_of.isoformat(), "region": view.region,
+                                          "info": show_info}),
+        dmc.Group([dmc.Text(heading, fw=600, id="ingest-date"),
+                   dmc.Switch(id="ingest-info", label="显示提示类问题", checked=show_info, size="sm")],
+                  justify="space-between", gap="sm"),
+        note("", id="ingest-last-run"),
+        html.Div(id="ingest-kpis"),
+        section(f"近 {TREND_DAYS} 个业务日的文件状态",
+                dcc.Graph(id="ingest-trend", config={"displayModeBar": False, "responsive": True},
+                          style={"height": 260})),
+        section("按报表", grid("ingest-reports", height=300)),
+        section("文件明细", grid("ingest-files", height=300)),
+        section("问题清单", note("", id="ingest-findings-note", mb=4),
+                grid("ingest-findings", FINDING_COLUMNS, height=420)),
+        section("校验规则目录", _rule_catalogue()),
+        subtitle="每个业务日各报表的到达、载入与拒收情况，以及校验发现的问题（文件、行、列、提供值、应为值）",
+    )
+
+
+def _kpis(summary: list[dict]):
+    if not summary:
+        return empty_state("该业务日没有收到文件")
+    total = {k: sum(r[k] for r in summary) for k in ("arrived", "loaded", "refused", "rows", "errors", "warnings")}
+    return dmc.SimpleGrid([
+        kpi("到达文件", f"{total['arrived']:,}"),
+        kpi("已载入", f"{total['loaded']:,}"),
+        kpi("已拒收", f"{total['refused']:,}", SEVERITY["红"] if total["refused"] else None),
+        kpi("载入行数", f"{total['rows']:,}"),
+        kpi("错误", f"{total['errors']:,}", SEVERITY["红"] if total["errors"] else None),
+        kpi("警告", f"{total['warnings']:,}", SEVERITY["橙"] if total["warnings"] else None),
+    ], cols={"base": 2, "sm": 3, "lg": 6}, spacing="xs")
+
+
+def _last_run_text(run: dict | None) -> str:
+    if run is None:
+        return "尚无接入记录"
+    status = {"completed": "已完成", "failed": "失败", "running": "进行中"}.get(run["status"], run["status"])
+    return (f"最近一次接入：{run['started_at']:%Y-%m-%d %H:%M} {status}（业务日期 {run['date_from']} 至 "
+            f"{run['date_to']}，{run['files']} 个文件，错误 {run['errors']}，警告 {run['warnings']}）")
+
+
+@callback(Output("ingest-kpis", "children"), Output("ingest-trend", "figure"),
+          Output("ingest-reports", "columnDefs"), Output("ingest-reports", "rowData"),
+          Output("ingest-files", "columnDefs"), Output("ingest-files", "rowData"),
+          Output("ingest-findings", "rowData"), Output("ingest-findings-note", "children"),
+          Output("ingest-last-run", "children"),
+          Input("ingest-view", "data"))
+def show_feed(view: dict):
+    engine = store.engine()
+    last_run = _last_run_text(q.last_run(engine))
+    if not view["date"]:
+        return empty_state("请选择业务日期"), {}, [], [], [], [], [], "", last_run
+    day = dt.date.fromisoformat(view["date"])
+    regions = subtree(all_regions(engine), view["region"]) if view["region"] else None
+    summary = q.report_summary(engine, day, regions)
+    severities = q.SEVERITIES if view["info"] else q.SHOWN_SEVERITIES
+    total, found = q.findings(engine, day, regions, severities)
+    shown = f"共 {total:,} 条" + (f"，显示前 {len(found):,} 条" if total > len(found) else "")
+    return (_kpis(summary), status_chart(q.daily_status(engine, day, TREND_DAYS, regions), day, TREND_DAYS),
+            *report_table(summary), *file_table(q.files(engine, day, regions)), finding_rows(found), shown,
+            last_run)
+
+
+@callback(Output("url", "search", allow_duplicate=True), Input("ingest-info", "checked"), State("url", "search"),
+          prevent_initial_call=True)
+def toggle_info(checked, search):
+    return merge_search(search, **{INFO: "1" if checked else None})

@@ -1,0 +1,110 @@
+"""The frame around every page: title, navigation, and the global view (as-of date, region) kept in the URL.
+
+The URL is the single source of the view: the date picker and region selector write it, every page's layout
+reads it (Dash passes the query string to `layout(**query)`), and a full page load without a date or region
+is redirected to the same address with the current defaults written in, so any link a user copies is exact.
+"""
+from __future__ import annotations
+
+import dash
+import dash_mantine_components as dmc
+from dash import ALL, Input, Output, ctx, dcc, no_update
+from flask import redirect, request
+
+from dashboard import store
+from dashboard.queries.ingest import latest_business_date
+from dashboard.queries.regions import all_regions, depth, top_region
+from dashboard.state import DATE, REGION, View, merge_search, parse_search, parse_view, to_search, view_params
+from dashboard.theme import MANTINE_THEME
+
+TITLE = "预算联网监督分析平台"
+NAV = "nav"
+
+
+def _pages() -> list[dict]:
+    return sorted(dash.page_registry.values(), key=lambda p: p["order"])
+
+
+def _region_options(regions) -> list[dict]:
+    return [{"value": r.code, "label": "\u3000" * depth(regions, r.code) + r.name} for r in regions]
+
+
+def _toolbar(regions) -> dmc.Group:
+    return dmc.Group([
+        dmc.DatePickerInput(id="as-of", label="截至日期", valueFormat="YYYY-MM-DD", w=150,
+                            monthLabelFormat="YYYY年M月", yearLabelFormat="YYYY年", clearable=False,
+                            placeholder="选择日期"),
+        dmc.Select(id="region", label="区划（全辖）", data=_region_options(regions), w=220, searchable=True,
+                   placeholder="全部区划", nothingFoundMessage="无匹配区划", allowDeselect=False),
+    ], gap="sm", align="flex-end", mb="md", className="toolbar")
+
+
+def _navigation() -> list:
+    return [dmc.NavLink(label=p["name"], href=p["relative_path"], id={"type": NAV, "index": p["relative_path"]})
+            for p in _pages()]
+
+
+def layout() -> dmc.MantineProvider:
+    regions = all_regions(store.engine())
+    shell = dmc.AppShell([
+        dcc.Location(id="url", refresh=False),
+        dmc.AppShellHeader(dmc.Group([
+            dmc.Burger(id="burger", hiddenFrom="sm", size="sm", opened=False, **{"aria-label": "导航菜单"}),
+            dmc.Title(TITLE, order=3, className="app-title"),
+        ], h="100%", px="md", gap="sm", wrap="nowrap")),
+        dmc.AppShellNavbar(_navigation(), p="xs", className="navbar"),
+        dmc.AppShellMain([_toolbar(regions), dash.page_container]),
+    ], id="shell", header={"height": 56}, padding="md",
+        navbar={"width": 200, "breakpoint": "sm", "collapsed": {"mobile": True}})
+    return dmc.MantineProvider(dmc.DatesProvider(shell, settings={"locale": "zh-cn", "firstDayOfWeek": 1}),
+                               theme=MANTINE_THEME, forceColorScheme="light")
+
+
+def default_view() -> View:
+    """What a view means when the link names no date or region: the newest loaded day, the top region."""
+    engine = store.engine()
+    top = top_region(all_regions(engine))
+    return View(latest_business_date(engine), top.code if top else None)
+
+
+def _complete_link():
+    """Redirect a full page load that lacks date or region to the same page with today's defaults written in."""
+    if request.method != "GET" or request.path not in {p["relative_path"] for p in _pages()}:
+        return None
+    if DATE in request.args and REGION in request.args:
+        return None
+    defaults = view_params(default_view())
+    missing = {k: v for k, v in defaults.items() if k not in request.args}
+    if not missing:
+        return None
+    return redirect(request.path + to_search({**request.args.to_dict(), **missing}))
+
+
+def register(app: dash.Dash) -> None:
+    app.server.before_request(_complete_link)
+
+    @app.callback(Output("url", "search"), Output("as-of", "value"), Output("region", "value"),
+                  Input("url", "search"), Input("as-of", "value"), Input("region", "value"))
+    def sync_view(search, as_of, region):
+        """URL → controls when the address changes (load, back/forward); controls → URL when the user picks."""
+        view = parse_view(parse_search(search))
+        if ctx.triggered_id in (None, "url"):
+            date_text = view.as_of.isoformat() if view.as_of else None
+            return no_update, (date_text if date_text != as_of else no_update), \
+                (view.region if view.region != region else no_update)
+        return merge_search(search, **{DATE: as_of, REGION: region}), no_update, no_update
+
+    @app.callback(Output({"type": NAV, "index": ALL}, "href"), Output({"type": NAV, "index": ALL}, "active"),
+                  Input("url", "pathname"), Input("url", "search"))
+    def navigation(pathname, search):
+        """Links carry the current view, so moving between pages keeps the date and region."""
+        query = to_search(view_params(parse_view(parse_search(search))))
+        paths = [o["id"]["index"] for o in ctx.outputs_list[0]]
+        return [p + query for p in paths], [p == pathname for p in paths]
+
+    app.clientside_callback(
+        "function(opened) { return {width: 200, breakpoint: 'sm', collapsed: {mobile: !opened}}; }",
+        Output("shell", "navbar"), Input("burger", "opened"))
+    app.clientside_callback(  # close the phone menu once a page is chosen
+        "function(pathname) { return false; }",
+        Output("burger", "opened"), Input("url", "pathname"), prevent_initial_call=True)

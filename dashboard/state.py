@@ -1,0 +1,57 @@
+"""The view a page shows — as-of date and region — read from and written to the URL query string.
+
+The URL is the only place the view lives, so a link sent to a colleague reopens exactly the same view.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Mapping
+from urllib.parse import parse_qsl, urlencode
+
+DATE = "date"
+REGION = "region"
+_REGION_CODE = re.compile(r"\d{6}")
+
+
+@dataclass(frozen=True)
+class View:
+    as_of: dt.date | None = None
+    region: str | None = None
+
+
+def parse_view(query: Mapping[str, object]) -> View:
+    """Tolerant: a malformed date or region in a hand-edited link means 'not chosen', never an error page."""
+    raw_date, raw_region = query.get(DATE), query.get(REGION)
+    try:
+        as_of = dt.date.fromisoformat(raw_date) if isinstance(raw_date, str) else None
+    except ValueError:
+        as_of = None
+    region = raw_region if isinstance(raw_region, str) and _REGION_CODE.fullmatch(raw_region) else None
+    return View(as_of, region)
+
+
+def view_params(view: View) -> dict[str, str]:
+    params = {}
+    if view.as_of:
+        params[DATE] = view.as_of.isoformat()
+    if view.region:
+        params[REGION] = view.region
+    return params
+
+
+def parse_search(search: str | None) -> dict[str, str]:
+    """'?a=1&b=2' → {'a': '1', 'b': '2'} (the last value wins for a repeated key)."""
+    return dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=False))
+
+
+def to_search(params: Mapping[str, object]) -> str:
+    """{'a': '1', 'b': None} → '?a=1' (empty values are dropped; '' when nothing is left)."""
+    kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
+def merge_search(search: str | None, **changes: object) -> str:
+    """The query string with `changes` applied; a change to None or '' removes that key."""
+    return to_search({**parse_search(search), **changes})
