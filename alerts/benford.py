@@ -87,28 +87,40 @@ def mad_conformity(mad: float, digits: int) -> str:
     return "nonconformity"
 
 
-def tally(leading: np.ndarray, digits: int) -> DigitTest:
-    """The statistics of leading digits already extracted (`leading_digits`)."""
+def digit_bins(digits: int) -> np.ndarray:
+    """The possible leading values: 1..9 for the first digit, 10..99 for the first two."""
     if digits not in MAD_BANDS:
         raise ValueError("digit tests are defined for the first digit (1) and the first two digits (2)")
-    lo, hi = 10 ** (digits - 1), 10 ** digits
-    bins = np.arange(lo, hi)
+    return np.arange(10 ** (digits - 1), 10 ** digits)
+
+
+def mean_absolute_deviation(counts: np.ndarray, digits: int) -> np.ndarray:
+    """MAD of count vectors along the last axis (one per digit bin), so many populations are tested at once."""
+    counts = np.asarray(counts)
+    n = counts.sum(axis=-1, keepdims=True)
+    actual = np.divide(counts, n, out=np.zeros(counts.shape), where=n > 0)
+    return np.abs(actual - np.log10(1 + 1 / digit_bins(digits))).mean(axis=-1)
+
+
+def tally(leading: np.ndarray, digits: int) -> DigitTest:
+    """The statistics of leading digits already extracted (`leading_digits`)."""
+    bins = digit_bins(digits)
     leading = np.asarray(leading, dtype=np.int64)
     n = int(leading.size)
-    counts = np.bincount(leading - lo, minlength=hi - lo)[: hi - lo] if n else np.zeros(hi - lo, dtype=np.int64)
+    counts = np.bincount(leading - bins[0], minlength=len(bins))[: len(bins)]
     expected = np.log10(1 + 1 / bins)
-    actual = counts / n if n else np.zeros(hi - lo)
+    actual = counts / n if n else np.zeros(len(bins))
     gap = np.abs(actual - expected)
     # Nigrini's continuity correction 1/(2N) applies only when smaller than the gap it corrects.
     correction = 1 / (2 * n) if n else 0.0
     numerator = np.where(correction < gap, gap - correction, gap)
-    z = numerator / np.sqrt(expected * (1 - expected) / n) if n else np.zeros(hi - lo)
+    z = numerator / np.sqrt(expected * (1 - expected) / n) if n else np.zeros(len(bins))
     expected_count = expected * n
     chi = float(((counts - expected_count) ** 2 / expected_count).sum()) if n else 0.0
     table = pd.DataFrame({"count": counts, "expected_count": expected_count, "actual": actual,
                           "expected": expected, "difference": counts - expected_count, "z": z},
                          index=pd.Index(bins, name="digit"))
-    mad = float(gap.mean())
+    mad = float(mean_absolute_deviation(counts, digits))
     return DigitTest(digits=digits, n=n, table=table, mad=mad, conformity=mad_conformity(mad, digits),
                      chi_square=chi, df=len(bins) - 1)
 

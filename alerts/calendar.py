@@ -47,7 +47,7 @@ def is_working_day(day: dt.date | pd.Series) -> bool | pd.Series:
     """
     holidays, workdays, years = _tables()
     days = pd.to_datetime(day if isinstance(day, pd.Series) else pd.Series([day])).dt.normalize()
-    weekday = days.dt.weekday < 5
+    weekday = days.dt.day_of_week < 5
     working = (weekday & ~days.isin(holidays)) | days.isin(workdays)
     uncovered = ~days.dt.year.between(years.start, years.stop - 1)
     if uncovered.any():

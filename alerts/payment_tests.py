@@ -22,7 +22,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from alerts.benford import CONFORMITY_LABELS, leading_digits, tally
+from alerts.benford import CONFORMITY_LABELS, leading_digits, mean_absolute_deviation, tally
 from alerts.calendar import covers, is_working_day
 
 FINDING_COLUMNS = ["rule_id", "subject_level", "subject_code", "region_code", "unit_code", "figure",
@@ -47,7 +47,8 @@ def voucher_ref(region_code: pd.Series, voucher_no: pd.Series) -> pd.Series:
 
 
 def counted_vouchers(pay: pd.DataFrame) -> pd.DataFrame:
-    """The vouchers that count as payments, with `ref`, `day` (days since 1970) and `net_fen` added."""
+    """The vouchers that count as payments: the columns the tests read plus `ref`, `day` (days since 1970)
+    and `net_fen` (amount less its refunds)."""
     missing = [c for c in _REQUIRED if c not in pay.columns]
     if missing:
         raise ValueError(f"支付凭证数据缺少列：{', '.join(missing)}")
@@ -61,12 +62,12 @@ def counted_vouchers(pay: pd.DataFrame) -> pd.DataFrame:
                                                                 refunds["orig_voucher_no"])).sum()
         refunded = ref.map(per_original).fillna(0).astype("int64")
     keep = (amount > 0) & (refunded < amount)
-    out = pay.loc[keep].copy()
+    out = pay.loc[keep, list(_REQUIRED)].reset_index(drop=True)
     for column in ("region_code", "unit_code", "payee_account", "payee_name"):
         out[column] = out[column].astype(str)
-    out["amount_fen"] = amount[keep]
-    out["net_fen"] = (amount - refunded)[keep]
-    out["ref"] = ref[keep]
+    out["amount_fen"] = amount[keep].to_numpy()
+    out["net_fen"] = (amount - refunded)[keep].to_numpy()
+    out["ref"] = ref[keep].to_numpy()
     out["pay_date"] = pd.to_datetime(out["pay_date"])
     out["day"] = out["pay_date"].to_numpy("datetime64[D]").astype(np.int64)
     return out
@@ -123,7 +124,9 @@ def duplicate_payments(pay: pd.DataFrame, *, window_days: int, min_amount_fen: i
     payment give k − 1 pairs that name every copy, not k(k − 1)/2.
     """
     v = counted_vouchers(pay)
-    v = v[v["amount_fen"] >= min_amount_fen].sort_values(["payee_account", "amount_fen", "day", "ref"])
+    v = v[v["amount_fen"] >= min_amount_fen]
+    v = v[v.duplicated(["payee_account", "amount_fen"], keep=False)]  # sort only the candidates
+    v = v.sort_values(["payee_account", "amount_fen", "day", "ref"])
     prev = v.shift(1)
     gap = v["day"] - prev["day"]
     hit = (v["payee_account"] == prev["payee_account"]) & (v["amount_fen"] == prev["amount_fen"]) \
@@ -178,6 +181,16 @@ def same_same_different(pay: pd.DataFrame, rule_id: str, *, min_amount_fen: int)
 
 # --- procurement threshold -------------------------------------------------------------------------------
 
+def _codes(v: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Dense integer ids of the distinct combinations of `columns` (hashing, no string sort)."""
+    codes = np.zeros(len(v), dtype=np.int64)
+    for column in columns:
+        column_codes, uniques = pd.factorize(v[column])
+        codes = codes * (len(uniques) + 1) + column_codes
+        codes = pd.factorize(codes)[0].astype(np.int64)
+    return codes
+
+
 def _window_ends(group: np.ndarray, day: np.ndarray, window_days: int) -> np.ndarray:
     """For rows sorted by (group, day): the end (exclusive) of each row's window [day, day + window_days]."""
     key = group.astype(np.int64) * _DAY_SPAN + (day - day.min())
@@ -192,22 +205,26 @@ def split_payments(pay: pd.DataFrame, *, limit_fen: int, window_days: int, min_v
     again, so a group is reported once with all its vouchers.
     """
     v = counted_vouchers(pay)
-    v = v[v["amount_fen"] < limit_fen].sort_values(["unit_code", "payee_account", "day", "ref"])
-    v = v.reset_index(drop=True)
-    group = v.groupby(["unit_code", "payee_account"], sort=False).ngroup().to_numpy()
-    day, amount = v["day"].to_numpy(), v["amount_fen"].to_numpy()
-    start = np.arange(len(v))
-    end = _window_ends(group, day, window_days) if len(v) else start
+    below = np.flatnonzero(v["amount_fen"].to_numpy() < limit_fen)
+    group = _codes(v.iloc[below], ["unit_code", "payee_account"])
+    candidate = np.bincount(group)[group] >= min_vouchers if len(group) else np.zeros(0, dtype=bool)
+    rows, group = below[candidate], group[candidate]
+    day, amount = v["day"].to_numpy()[rows], v["amount_fen"].to_numpy()[rows]
+    order = np.lexsort((day, group))  # rows stay positions into v: no column is copied until the end
+    rows, group, day, amount = rows[order], group[order], day[order], amount[order]
+    start = np.arange(len(rows))
+    end = _window_ends(group, day, window_days) if len(rows) else start
     cumulative = np.concatenate([[0], np.cumsum(amount)])
     total, count = cumulative[end] - cumulative[start], end - start
-    inside_previous = np.zeros(len(v), dtype=bool)
+    inside_previous = np.zeros(len(rows), dtype=bool)
     inside_previous[1:] = (group[1:] == group[:-1]) & (end[1:] == end[:-1])
     hits = np.flatnonzero((count >= min_vouchers) & (total >= limit_fen) & ~inside_previous)
     if not len(hits):
         return no_findings()
-    first, last = v.iloc[hits], v.iloc[end[hits] - 1]
+    first, last = v.iloc[rows[hits]], v.iloc[rows[end[hits] - 1]]
     refs = v["ref"].to_numpy()
-    evidence = [tuple(refs[s:min(e, s + EVIDENCE_LIMIT)]) for s, e in zip(hits, end[hits])]
+    evidence = [tuple(r for _, r in sorted(zip(day[s:e], refs[rows[s:e]]))[:EVIDENCE_LIMIT])
+                for s, e in zip(hits, end[hits])]
     message = [f"单位 {u} 于 {d1:%Y-%m-%d} 至 {d2:%Y-%m-%d} 向收款账号 {a}（{n}）支付 {c} 笔，每笔均低于 "
                f"{yuan(limit_fen)} 元，合计 {yuan(t)} 元"
                for u, a, n, d1, d2, c, t in zip(first["unit_code"], first["payee_account"], first["payee_name"],
@@ -297,19 +314,27 @@ def benford_units(pay: pd.DataFrame, *, min_vouchers: int, min_amount_fen: int, 
     """
     v = counted_vouchers(pay)
     v = v[v["amount_fen"] >= min_amount_fen]
-    v = v[v.groupby(["region_code", "unit_code"])["ref"].transform("size") >= min_vouchers]
-    v = v.assign(leading=leading_digits(v["amount_fen"], 2))
+    unit = _codes(v, ["region_code", "unit_code"])
+    leading = leading_digits(v["amount_fen"], 2)
+    counts = np.bincount(unit * 90 + leading - 10, minlength=90 * (unit.max() + 1 if len(unit) else 0))
+    counts = counts.reshape(-1, 90)  # one row per unit: all units are tested at once
+    fired = np.flatnonzero((counts.sum(axis=1) >= min_vouchers) & (mean_absolute_deviation(counts, 2) > mad))
+    by_unit = np.argsort(unit, kind="stable")
+    bounds = np.searchsorted(unit[by_unit], np.arange(counts.shape[0] + 1))
     rows = []
-    for (region, unit), vouchers in v.groupby(["region_code", "unit_code"]):
+    for code in fired:
+        members = by_unit[bounds[code]:bounds[code + 1]]
+        vouchers = v.iloc[members].assign(leading=leading[members])
         test = tally(vouchers["leading"].to_numpy(), 2)
-        if test.mad > mad:
-            excess = test.table[test.table["difference"] > 0].nlargest(3, "difference").index.tolist()
-            rows.append((region, unit, test.mad, test.conformity, test.n, excess,
-                         vouchers[vouchers["leading"].isin(excess)]))
+        excess = test.table[test.table["difference"] > 0].nlargest(3, "difference").index.tolist()
+        rows.append((vouchers["region_code"].iloc[0], vouchers["unit_code"].iloc[0], test.mad, test.conformity,
+                     test.n, excess, vouchers[vouchers["leading"].isin(excess)]))
     if not rows:
         return no_findings()
     found = pd.DataFrame([r[:6] for r in rows], columns=["region_code", "unit_code", "mad", "conformity", "n",
-                                                        "excess"])
+                                                        "excess"]).sort_values(["region_code", "unit_code"])
+    rows = [rows[i] for i in found.index]
+    found = found.reset_index(drop=True)
     suspects = [r[6].sort_values(["amount_fen", "ref"], ascending=[False, True]) for r in rows]
     message = [f"{n} 笔 ≥ {yuan(min_amount_fen)} 元凭证的首两位数字 MAD {m:.6f}（{CONFORMITY_LABELS[c]}），"
                f"超出预期最多的首两位：{'、'.join(map(str, e))}"

@@ -47,8 +47,9 @@ def pending_page(title: str, subtitle: str, sections: tuple[str, ...]) -> dmc.St
 
 
 def kpi(label: str, value: str, colour: str | None = None) -> dmc.Paper:
+    emphasis = {"c": colour} if colour else {}
     return dmc.Paper([dmc.Text(label, size="xs", c="dimmed"),
-                      dmc.Text(value, fw=700, size="lg", c=colour, className="kpi-value")],
+                      dmc.Text(value, fw=700, size="lg", className="kpi-value", **emphasis)],
                      withBorder=True, p="xs", radius="sm", className="kpi")
 
 
@@ -61,8 +62,8 @@ def grid(grid_id: str, columns: list[dict] | None = None, rows: list[dict] | Non
         rowData=rows or [],
         defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80},
         columnSize="autoSize",
-        dashGridOptions={"localeText": GRID_LOCALE, "overlayNoRowsTemplate": NO_DATA,
-                         "enableCellTextSelection": True, "ensureDomOrder": True, **options},
+        dashGridOptions={"localeText": GRID_LOCALE, "enableCellTextSelection": True, "ensureDomOrder": True,
+                         "suppressColumnVirtualisation": True, **options},
         style={"height": height, "width": "100%"},
         className="grid",
     )

@@ -47,7 +47,7 @@ def _navigation() -> list:
 def layout() -> dmc.MantineProvider:
     regions = all_regions(store.engine())
     shell = dmc.AppShell([
-        dcc.Location(id="url", refresh=False),
+        dcc.Location(id="url", refresh="callback-nav"),
         dmc.AppShellHeader(dmc.Group([
             dmc.Burger(id="burger", hiddenFrom="sm", size="sm", opened=False, **{"aria-label": "导航菜单"}),
             dmc.Title(TITLE, order=3, className="app-title"),

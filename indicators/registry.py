@@ -184,7 +184,7 @@ AUDIT = _family("audit", "审计整改", ("category",), ("region",), (
       recipe=("ratio", "rectified_amount", "amount")),
 ))
 
-PROJECTS = _family("projects", "重大项目", ("region_code", "unit_code", "report_date"), ("project", "region"), (
+PROJECTS = _family("projects", "重大项目", ("region_code", "unit_code", "report_date"), ("region", "project"), (
     I("annual_plan", "年度计划投资", "元", "Y 年内报告日期≤D 的最新月报的年度计划投资", ("PROJ",)),
     I("ytd_completed", "本年完成投资", "元", "同一月报的本年完成投资", ("PROJ",)),
     I("completion_rate", "投资完成率", "ratio", "本年完成投资 ÷ 年度计划投资", ("PROJ",),

@@ -42,19 +42,19 @@ def _stored_duplicates(frame, meta, fx, ctx, report):
     from warehouse.schema import REPORT_TABLES
 
     key_cols = [rep.cols[k].store_name for k in rep.key]
-    valid = frame[key_cols].notna().all(axis=1)
-    keys = [tuple(int(x) if isinstance(x, (np.integer,)) else x for x in row)
-            for row in frame.loc[valid, key_cols].itertuples(index=False, name=None)]
-    if not keys:
+    keyed = frame[key_cols].dropna().drop_duplicates()
+    if keyed.empty:
         return
+    keys = [tuple(int(x) if isinstance(x, np.integer) else x for x in row) for row in keyed.itertuples(index=False)]
     found = lookup.existing_keys(ctx.conn, REPORT_TABLES[report], key_cols, keys, ctx.replacing_file_id)
     if not found:
         return
-    as_key = [tuple(int(x) if isinstance(x, (np.integer,)) else x for x in row)
-              for row in frame[key_cols].itertuples(index=False, name=None)]
-    mask = [k in found for k in as_key]
-    fx.add_mask("KEY_DUPLICATE_STORED", mask, frame, None, _h(meta, rep.key[-1]),
-                [found.get(k) for k in as_key], values=["|".join(map(str, k)) for k in as_key])
+    hits = pd.DataFrame([list(k) + [v] for k, v in found.items()], columns=key_cols + ["_from"])
+    hits = hits.astype({c: frame[c].dtype for c in key_cols})
+    merged = frame[key_cols].merge(hits, how="left", on=key_cols)
+    mask = merged["_from"].notna().to_numpy()
+    text = frame[key_cols].astype("str").fillna("").agg("|".join, axis=1) if mask.any() else None
+    fx.add_mask("KEY_DUPLICATE_STORED", mask, frame, None, _h(meta, rep.key[-1]), merged["_from"], values=text)
 
 
 def check_region(frame, meta, fx, ctx):
@@ -141,32 +141,44 @@ def check_pay(frame, meta, fx, ctx):
 
 
 def _check_pay_quota(frame, meta, fx, ctx):
-    ok = frame["pay_date"].notna() & (frame["quota_id"] != "")
-    years = frame["pay_date"].str.slice(0, 4)
-    keys = [(r, int(y), q) for r, y, q, good in zip(frame["region_code"], years, frame["quota_id"], ok) if good]
+    """Quota must exist; classification should match it; cumulative payments should stay within it."""
+    ok = (frame["pay_date"].notna() & (frame["quota_id"] != "")).to_numpy()
+    if not ok.any():
+        return
+    rows = pd.DataFrame({"region_code": frame["region_code"], "year": frame["pay_date"].str.slice(0, 4),
+                         "quota_id": frame["quota_id"]})[ok]
+    rows["year"] = rows["year"].astype(int)
+    keys = list(rows.drop_duplicates().itertuples(index=False, name=None))
     stored = lookup.quotas(ctx.conn, keys, None)
     adjustments = lookup.quota_adjustments(ctx.conn, keys, None)
     paid = lookup.paid_by_quota(ctx.conn, [(k[0], k[2]) for k in keys], ctx.replacing_file_id)
-    balance: dict[tuple, int] = {}
-    for i, r in enumerate(frame.itertuples(index=False)):
-        if not ok.iloc[i]:
-            continue
-        key = (r.region_code, int(r.pay_date[:4]), r.quota_id)
-        quota = stored.get(key)
-        if quota is None:
-            fx.add("PAY_QUOTA_UNKNOWN", int(r.line_no), _h(meta, "quota_id"), r.quota_id, f"{r.region_code}，{key[1]} 年度")
-            continue
-        for fld in ("func_code", "econ_code", "fund_type"):
-            v = getattr(r, fld)
-            if v and v != (quota.get(fld) or ""):
-                fx.add("PAY_QUOTA_MISMATCH", int(r.line_no), _h(meta, fld), v, quota.get(fld) or "（空）")
-        if key not in balance:
-            balance[key] = int(quota["amount_fen"]) + adjustments.get(key, 0) - paid.get((key[0], key[2]), 0)
-        if pd.notna(r.amount_fen):
-            balance[key] -= int(r.amount_fen)
-            if balance[key] < 0 and r.amount_fen > 0:
-                fx.add("PAY_OVER_QUOTA", int(r.line_no), _h(meta, "amount"), r.quota_id,
-                       _fen_text(int(quota["amount_fen"]) + adjustments.get(key, 0)))
+    table = pd.DataFrame(
+        [(k[0], k[1], k[2], q["func_code"] or "", q["econ_code"] or "", q["fund_type"] or "",
+          int(q["amount_fen"]) + adjustments.get(k, 0), paid.get((k[0], k[2]), 0)) for k, q in stored.items()],
+        columns=["region_code", "year", "quota_id", "q_func", "q_econ", "q_fund", "adjusted", "paid"])
+    table = table.astype({"region_code": "str", "quota_id": "str", "year": int})
+    merged = rows.merge(table, how="left", on=["region_code", "year", "quota_id"])
+    merged.index = rows.index
+    known = merged["adjusted"].notna()
+    unknown = pd.Series(False, index=frame.index)
+    unknown[rows.index] = ~known
+    fx.add_mask("PAY_QUOTA_UNKNOWN", unknown, frame, "quota_id", _h(meta, "quota_id"),
+                (frame["region_code"] + "，" + frame["pay_date"].str.slice(0, 4).fillna("") + " 年度"))
+    for fld, qcol in (("func_code", "q_func"), ("econ_code", "q_econ"), ("fund_type", "q_fund")):
+        expected = pd.Series("", index=frame.index, dtype="str")
+        expected[rows.index] = merged[qcol].fillna("").astype("str")
+        differs = pd.Series(False, index=frame.index)
+        differs[rows.index] = known & (frame.loc[rows.index, fld] != "") & (frame.loc[rows.index, fld] != merged[qcol])
+        fx.add_mask("PAY_QUOTA_MISMATCH", differs, frame, fld, _h(meta, fld), expected.replace("", "（空）"))
+    amounts = frame.loc[rows.index, "amount_fen"].fillna(0).astype("int64")
+    group = [merged["region_code"], merged["year"], merged["quota_id"]]
+    running = amounts.groupby(group, sort=False).cumsum()
+    balance = merged["adjusted"] - merged["paid"] - running
+    over = pd.Series(False, index=frame.index)
+    over[rows.index] = known & (balance < 0) & (amounts > 0)
+    adjusted_text = pd.Series("", index=frame.index, dtype="str")
+    adjusted_text[rows.index] = merged["adjusted"].map(lambda v: _fen_text(v) if pd.notna(v) else "")
+    fx.add_mask("PAY_OVER_QUOTA", over, frame, "quota_id", _h(meta, "amount"), adjusted_text)
 
 
 def _check_refunds(frame, meta, fx, ctx):

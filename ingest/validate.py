@@ -229,14 +229,11 @@ def _check_keys_in_file(frame, rep: Report, meta, fx: Findings):
     if not rep.key or frame.empty:
         return
     cols = [rep.cols[k].store_name for k in rep.key]
-    as_text = frame[cols].astype("str").fillna("")
-    keys = as_text.agg("|".join, axis=1) if len(cols) > 1 else as_text[cols[0]]
-    dup = keys.duplicated(keep="first")
+    dup = frame.duplicated(subset=cols, keep="first")
     if dup.any():
-        first_line = frame.groupby(keys, sort=False)["line_no"].transform("first")
-        last_key_field = rep.key[-1]
-        fx.add_mask("KEY_DUPLICATE_IN_FILE", dup, frame, None, meta["headers"][last_key_field], first_line,
-                    values=keys)
+        first_line = frame.groupby(cols, sort=False, dropna=False)["line_no"].transform("first")
+        keys = frame.loc[dup, cols].astype("str").fillna("").agg("|".join, axis=1).reindex(frame.index)
+        fx.add_mask("KEY_DUPLICATE_IN_FILE", dup, frame, None, meta["headers"][rep.key[-1]], first_line, values=keys)
 
 
 def validate(raw: RawTable, report: str, ctx: FileContext) -> Checked:

@@ -1,4 +1,5 @@
 """Every table of the store on one metadata: Alembic and tests import this to see the whole schema."""
 from warehouse.schema import metadata  # noqa: F401  (report and ingest tables)
+import indicators.tables  # noqa: F401,E402  (indicator snapshots)
 
 __all__ = ["metadata"]

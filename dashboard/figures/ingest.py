@@ -25,6 +25,7 @@ def status_chart(daily: list[dict], until: dt.date, days: int = 30) -> go.Figure
                     marker_color=STATUS_COLOURS[status], hovertemplate="%{x|%Y-%m-%d}<br>" + label + "：%{y} 个文件"
                     "<extra></extra>")
     fig.update_xaxes(tickformat="%m-%d")
+    fig.update_layout(legend_traceorder="normal")
     fig.update_yaxes(title_text="文件数", rangemode="tozero")
     return fig
 

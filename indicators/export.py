@@ -1,0 +1,148 @@
+"""Formatting and writing report rows: JSON, CSV and XLSX, for the `report` command and the dashboard downloads.
+
+The calculators return exact values (integer 分, Fraction rates); here they become the numbers every page and
+briefing shows: amounts in 元 to 0.01, rates and multiples to 6 places, lag_pp to 0.01, half-up, null where a
+figure is not defined. Spreadsheet cells never turn into formulas: text is written as text in XLSX, and in CSV
+a text cell starting with = + - @ (or tab / carriage return) is prefixed with a single quote.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+from fractions import Fraction
+
+from indicators.registry import FAMILIES
+from indicators.registry import fields as report_fields
+from indicators.registry import label, unit_of
+
+PLACES = {"元": 2, "ratio": 6, "multiple": 6, "pp": 2, "count": 0}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = ("json", "csv", "xlsx")
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    scaled = abs(value) * 10 ** places
+    n = int(scaled + Fraction(1, 2))  # floor of a non-negative number
+    return Decimal(-n if value < 0 else n).scaleb(-places)
+
+
+def format_value(unit: str, value):
+    """A calculator value as exported: 元 from 分, rounded rates; text passes through."""
+    if value is None or unit not in PLACES:
+        return value
+    if unit == "count":
+        return int(value)
+    if unit == "元":
+        value = Fraction(value) / 100
+    return round_half_up(Fraction(value), PLACES[unit])
+
+
+def format_rows(name: str, rows: list[dict]) -> list[dict]:
+    """Rows of report NAME with exactly its columns; indicator rows formatted for export (record rows from the
+    ingest and the alerts come formatted: amounts already in 元)."""
+    cols = report_fields(name)
+    if name not in FAMILIES:
+        return [{f: r.get(f) for f in cols} for r in rows]
+    return [{f: format_value(unit_of(name, f), r.get(f)) for f in cols} for r in rows]
+
+
+# JSON -------------------------------------------------------------------------------------------------------
+def _json(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return str(value)  # exact: a Decimal is written as the number it is, never through a float
+    if isinstance(value, (dt.date, dt.datetime)):
+        return json.dumps(value.isoformat())
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_json(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)}: {_json(v)}" for k, v in value.items()) + "}"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def to_json(rows: list[dict]) -> bytes:
+    body = ",\n".join("  " + _json(r) for r in rows)
+    return (("[\n" + body + "\n]\n") if rows else "[]\n").encode("utf-8")
+
+
+# CSV --------------------------------------------------------------------------------------------------------
+def safe_text(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        value = " ".join(str(v) for v in value)
+    return safe_text(str(value))
+
+
+def to_csv(rows: list[dict], cols: list[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(cols)
+    for r in rows:
+        writer.writerow([_csv_cell(r.get(c)) for c in cols])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# XLSX -------------------------------------------------------------------------------------------------------
+NUMBER_FORMATS = {"元": "#,##0.00", "ratio": "0.000000", "multiple": "0.000000", "pp": "0.00", "count": "0"}
+
+
+def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = None) -> bytes:
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                                     "strings_to_urls": False})
+    sheet = book.add_worksheet((title or name)[:31])
+    bold = book.add_format({"bold": True})
+    formats = {u: book.add_format({"num_format": f}) for u, f in NUMBER_FORMATS.items()}
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    units = [unit_of(name, c) for c in cols]
+    for j, c in enumerate(cols):
+        sheet.write_string(0, j, label(name, c), bold)
+        sheet.set_column(j, j, max(10, 2 * len(label(name, c)) + 2))
+    for i, r in enumerate(rows, start=1):
+        for j, (c, unit) in enumerate(zip(cols, units)):
+            value = r.get(c)
+            if value is None:
+                sheet.write_blank(i, j, None)
+            elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                sheet.write_number(i, j, float(value), formats.get(unit))
+            elif isinstance(value, dt.datetime):
+                sheet.write_datetime(i, j, value, date_format)
+            elif isinstance(value, dt.date):
+                sheet.write_datetime(i, j, dt.datetime.combine(value, dt.time()), date_format)
+            elif isinstance(value, (list, tuple)):
+                sheet.write_string(i, j, " ".join(str(v) for v in value))
+            else:
+                sheet.write_string(i, j, str(value))
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buf.getvalue()
+
+
+def export(name: str, rows: list[dict], fmt: str, title: str | None = None) -> bytes:
+    """Report NAME's calculator rows (or record rows) as a file in `fmt` (json | csv | xlsx)."""
+    cols = report_fields(name)
+    formatted = format_rows(name, rows)
+    if fmt == "json":
+        return to_json(formatted)
+    if fmt == "csv":
+        return to_csv(formatted, cols)
+    if fmt == "xlsx":
+        return to_xlsx(formatted, cols, name, title)
+    raise ValueError(f"unknown format {fmt}")

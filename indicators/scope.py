@@ -1,0 +1,180 @@
+"""What a figure is computed over: the region tree, the level, and the names of the members.
+
+全辖 of a region is the region and every region below it in DM_REGION (parent_code tree); 本级 is its own rows.
+Rows below region level are limited to the asked region's 全辖. These rules live here once and every family,
+explain() and the snapshots read them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from sqlalchemy import func, select
+
+from indicators.registry import FAMILIES, LEVELS
+from indicators.time import time_progress, year_start
+from ingest.standard import FUND_TYPES
+from warehouse.schema import bgt, dm_econ, dm_func, dm_region, dm_unit, proj
+
+ALL = "全部"  # the breakdown row that sums every fund type / bond type / category
+FULL, OWN = "全辖", "本级"
+DEPTHS = {"func": (3, 5, 7), "econ": (3, 5)}  # 类/款/项 and 类/款 code lengths
+
+
+class ScopeError(ValueError):
+    """A region, level or option the store or the report does not have (the message is for the user)."""
+
+
+@dataclass
+class Regions:
+    """The DM_REGION tree (small: read whole)."""
+    names: dict[str, str]
+    parent: dict[str, str | None]
+    children: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, conn) -> "Regions":
+        rows = conn.execute(select(dm_region.c.region_code, dm_region.c.region_name, dm_region.c.parent_code)
+                            .order_by(dm_region.c.region_code)).all()
+        tree = cls({r[0]: r[1] for r in rows}, {r[0]: r[2] or None for r in rows})
+        for code, parent in tree.parent.items():
+            if parent in tree.names:
+                tree.children.setdefault(parent, []).append(code)
+        return tree
+
+    def roots(self) -> list[str]:
+        return [c for c, p in self.parent.items() if p not in self.names]
+
+    def top(self) -> str | None:
+        """The region meant when none is asked: the root of DM_REGION (the lowest code if there are several)."""
+        roots = self.roots()
+        return roots[0] if roots else None
+
+    def subtree(self, code: str) -> list[str]:
+        """The region and every region below it, parents before children, siblings by code."""
+        out, stack = [], [code]
+        while stack:
+            node = stack.pop()
+            out.append(node)
+            stack.extend(reversed(self.children.get(node, [])))
+        return out
+
+    def rollup(self, own: dict, merge) -> dict:
+        """全辖 of every region from each region's own figures: merge(acc, x) adds x into acc and returns acc."""
+        full: dict = {}
+        for root in self.roots():
+            for code in reversed(self.subtree(root)):  # children before parents
+                acc = merge({}, own.get(code, {}))
+                for child in self.children.get(code, []):
+                    acc = merge(acc, full[child])
+                full[code] = acc
+        return full
+
+
+@dataclass
+class Scope:
+    """One request: the figures of `family` as of `day` for `region` (全辖) at `level`."""
+    conn: object
+    family: str
+    day: dt.date
+    regions: Regions
+    region: str | None  # the asked region (None: the store has no regions yet)
+    level: str
+    depth: int | None = None  # code length at level func / econ
+    fund_type: str | None = None
+
+    @property
+    def year(self) -> int:
+        return self.day.year
+
+    @property
+    def start(self) -> dt.date:
+        return year_start(self.day)
+
+    @property
+    def tp(self) -> Fraction:
+        return time_progress(self.day)
+
+    @property
+    def codes(self) -> list[str]:
+        """The regions whose rows are in scope (the asked region's 全辖)."""
+        return self.regions.subtree(self.region) if self.region else []
+
+    def region_members(self) -> list[tuple[str, str]]:
+        """(code, 全辖/本级) of the level-region rows: each region of the subtree 全辖, plus the asked one's 本级."""
+        codes = self.codes
+        return [(c, FULL) for c in codes[:1]] + [(c, OWN) for c in codes[:1]] + [(c, FULL) for c in codes[1:]]
+
+    def member_of(self, level: str | None = None):
+        """Maps a row's value of the level's column (see MEMBER_DIM) to the member code, None = not a member."""
+        level = level or self.level
+        if level in DEPTHS:
+            n = self.depth
+            return lambda v: v[:n] if v and len(v) >= n else None
+        if level == "dept":
+            depts = unit_depts(self.conn)
+            return depts.get
+        return lambda v: v or None
+
+
+MEMBER_DIM = {"region": "region_code", "fund_type": "fund_type", "dept": "unit_code", "unit": "unit_code",
+              "func": "func_code", "econ": "econ_code", "project": "project_code"}
+
+
+def open_scope(conn, family: str, day: dt.date, region: str | None = None, level: str | None = None,
+               depth: int | None = None, fund_type: str | None = None) -> Scope:
+    """Checks the request against the store and the family's levels (ScopeError with a Chinese message)."""
+    fam = FAMILIES[family]
+    level = level or fam.levels[0]
+    if level not in LEVELS:
+        raise ScopeError(f"未知层级 {level}，可选：{', '.join(LEVELS)} / unknown level")
+    if level not in fam.levels:
+        raise ScopeError(f"{fam.name}不提供 {level} 层级，可选：{', '.join(fam.levels)} / level not available")
+    if fund_type is not None and fund_type not in FUND_TYPES:
+        raise ScopeError(f"未知资金性质 {fund_type} / unknown fund type")
+    if level in DEPTHS:
+        depth = depth or DEPTHS[level][0]
+        if depth not in DEPTHS[level]:
+            raise ScopeError(f"{level} 层级的编码长度应为 {DEPTHS[level]} / depth must be one of {DEPTHS[level]}")
+    else:
+        depth = None
+    regions = Regions.load(conn)
+    if region is not None and region not in regions.names:
+        raise ScopeError(f"未知区划 {region} / unknown region")
+    return Scope(conn, family, day, regions, region or regions.top(), level, depth, fund_type)
+
+
+def unit_depts(conn) -> dict[str, str]:
+    return dict(conn.execute(select(dm_unit.c.unit_code, dm_unit.c.dept_code)).all())
+
+
+def names(sc: Scope, level: str, codes) -> dict[str, str]:
+    """Display names of members; DM_FUNC / DM_ECON from year Y's delivered table, else the year-0 default."""
+    codes = sorted({c for c in codes if c})
+    if level == "region":
+        return {c: sc.regions.names.get(c, c) for c in codes}
+    if level == "fund_type":
+        return {c: c for c in codes}
+    if level == "unit":
+        stmt = select(dm_unit.c.unit_code, dm_unit.c.unit_name)
+    elif level == "dept":
+        stmt = select(dm_unit.c.dept_code, func.max(dm_unit.c.dept_name)).group_by(dm_unit.c.dept_code)
+    elif level in ("func", "econ"):
+        table = dm_func if level == "func" else dm_econ
+        where = [table.c.year.in_((0, sc.year))] + ([dm_econ.c.kind == "部门"] if level == "econ" else [])
+        rows = sc.conn.execute(select(table.c.code, table.c.name, table.c.year).where(*where)
+                               .order_by(table.c.year)).all()  # year Y after year 0: it wins
+        got = {code: name for code, name, _ in rows}
+        return {c: got.get(c, c) for c in codes}
+    else:  # project: the budget's project name, else the PROJ report's
+        got = {}
+        for table, year_cond in ((proj, None), (bgt, bgt.c.year == sc.year)):
+            stmt = select(table.c.project_code, func.max(table.c.project_name)).where(
+                table.c.project_code.is_not(None), table.c.project_name.is_not(None))
+            if year_cond is not None:
+                stmt = stmt.where(year_cond)
+            got.update(sc.conn.execute(stmt.group_by(table.c.project_code)).all())
+        return {c: got.get(c, c) for c in codes}
+    got = dict(sc.conn.execute(stmt).all())
+    return {c: got.get(c, c) for c in codes}

@@ -1,0 +1,113 @@
+"""The dashboard in a real browser (headless chromium) against the production server (`app.py serve`)."""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests.browser_support import DESKTOP, PHONE, browser, dashboard_server  # noqa: F401  (fixtures)
+from tests.dashboard_store import (COUNTY, D1, D2, DECIMALS_MESSAGE, INFO_MESSAGE, MANIFEST_MESSAGE, REFUSED,
+                                   TOP, fill_feed)
+from warehouse.db import open_store
+
+PAGES = [("/", "总览"), ("/execution", "预算执行"), ("/sangong", "三公经费"), ("/debt", "政府债务"),
+         ("/revenue", "收入"), ("/state-assets", "国有资产"), ("/audit", "审计整改"), ("/projects", "重大项目"),
+         ("/alerts", "预警中心"), ("/ingest", "数据接入")]
+
+
+@pytest.fixture(scope="module")
+def dashboard_store_url(tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.db'}"
+    fill_feed(open_store(url))
+    return url
+
+
+def _query(browser) -> dict:
+    return {k: v[0] for k, v in parse_qs(urlparse(browser.driver.current_url).query).items()}
+
+
+def test_every_page_renders_with_no_console_error_and_no_request_off_the_server(browser):
+    browser.console_errors(), browser.requested_urls()  # start from a clean log
+    for path, title in PAGES:
+        browser.open(path, title)
+        assert browser.console_errors() == [], path
+        nav = browser.driver.find_elements(By.CSS_SELECTOR, ".navbar a")
+        assert [a.text for a in nav] == [t for _, t in PAGES]
+    requested = browser.requested_urls()
+    assert any(u.startswith(browser.base + "/_dash-update-component") for u in requested)
+    outside = [u for u in requested if not u.startswith(browser.base + "/") and not u.startswith("data:")]
+    assert outside == []
+
+
+def test_a_link_without_a_view_is_completed_with_the_latest_date_and_the_top_region(browser):
+    browser.open("/ingest", "数据接入")
+    assert _query(browser) == {"date": D2.isoformat(), "region": TOP}
+    assert browser.text("as-of") == D2.isoformat()
+    assert browser.value("region") == "示范市"
+
+
+def test_a_shared_link_reopens_the_same_view_and_navigation_keeps_it(browser):
+    browser.open(f"/ingest?date={D1}&region={COUNTY}", "数据接入")
+    assert browser.text("as-of") == D1.isoformat()
+    assert browser.value("region").strip() == "甲县"
+    assert browser.text("ingest-date") == f"业务日期 {D1}"
+
+    browser.driver.find_element(By.LINK_TEXT, "政府债务").click()
+    browser.wait_for_page("政府债务")
+    assert urlparse(browser.driver.current_url).path == "/debt"
+    assert _query(browser) == {"date": D1.isoformat(), "region": COUNTY}
+    assert browser.text("as-of") == D1.isoformat()
+
+
+def test_choosing_a_region_writes_it_to_the_url_and_narrows_the_feed(browser):
+    browser.open(f"/ingest?date={D2}&region={TOP}", "数据接入")
+    files = {r["report"] for r in browser.grid_rows("ingest-reports")}
+    assert files == {"BGT", "INC", "PAY"}
+
+    browser.driver.find_element(By.ID, "region").click()
+    browser.wait(lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, "[role=option]") if o.text.strip() == "甲县"])
+    next(o for o in browser.driver.find_elements(By.CSS_SELECTOR, "[role=option]") if o.text.strip() == "甲县").click()
+    browser.wait(lambda d: _query(browser).get("region") == COUNTY)
+    browser.wait_for_page("数据接入")
+    browser.wait(lambda d: {r["report"] for r in browser.grid_rows("ingest-reports")} == {"BGT"})
+    assert _query(browser)["date"] == D2.isoformat()
+
+
+def test_the_feed_page_lists_findings_with_file_line_column_value_and_expected(browser):
+    browser.open(f"/ingest?date={D2}&region={TOP}", "数据接入")
+    rows = browser.grid_rows("ingest-findings")
+    decimals = next(r for r in rows if r["message"] == DECIMALS_MESSAGE)
+    assert decimals == {"severity": "错误", "file": REFUSED, "line": "5", "column": "金额", "value": "12.345",
+                        "expected": "最多两位小数", "message": DECIMALS_MESSAGE, "rule_id": "AMOUNT_DECIMALS"}
+    messages = [r["message"] for r in rows]
+    assert MANIFEST_MESSAGE in messages and INFO_MESSAGE not in messages
+    assert [r["severity"] for r in rows] == ["错误", "错误", "错误", "警告"]
+    assert browser.text("ingest-findings-note") == "共 4 条"
+    refused = next(r for r in browser.grid_rows("ingest-files") if r["name"] == REFUSED)
+    assert refused["status"] == "已拒收" and refused["errors"] == "2"
+    pay = next(r for r in browser.grid_rows("ingest-reports") if r["report"] == "PAY")
+    assert pay["amount"] == "123.46" and pay["rows"] == "120"  # 1,234,567.89 元 in the table's unit, 万元
+
+    browser.driver.find_element(By.CSS_SELECTOR, "#ingest-info").click()
+    browser.wait(lambda d: _query(browser).get("info") == "1")
+    browser.wait_for_page("数据接入")
+    browser.wait(lambda d: INFO_MESSAGE in [r["message"] for r in browser.grid_rows("ingest-findings")])
+    assert browser.console_errors() == []
+
+
+def test_a_phone_screen_never_scrolls_sideways_and_its_menu_navigates(browser):
+    browser.viewport(*PHONE)
+    try:
+        for path, title in PAGES:
+            browser.open(f"{path}?date={D2}&region={TOP}", title)
+            assert browser.horizontal_overflow() <= 0, path
+        browser.driver.find_element(By.CSS_SELECTOR, "button[aria-label='导航菜单']").click()
+        link = browser.wait(lambda d: next((a for a in d.find_elements(By.LINK_TEXT, "数据接入") if a.is_displayed()),
+                                           None))
+        link.click()
+        browser.wait_for_page("数据接入")
+        assert _query(browser) == {"date": D2.isoformat(), "region": TOP}
+        assert browser.horizontal_overflow() <= 0
+    finally:
+        browser.viewport(*DESKTOP)

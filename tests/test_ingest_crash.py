@@ -1,0 +1,142 @@
+"""A killed ingest leaves the store as it was before the file it was loading; rerunning finishes the job.
+
+Also: one ingest at a time per store, and arbitrary bytes never crash the reader or the validator.
+"""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlalchemy import func, select
+
+from ingest.load import ingest_dates
+from ingest.lock import LockHeld, ingest_lock
+from ingest.reader import ReadError, read_csv_bytes
+from tests.deliveries import D1, D2, base_rows, deliver, quota, voucher
+from tests.test_ingest_load import _snapshot
+from warehouse.db import ROOT, open_store
+from warehouse.schema import ingest_file, pay
+
+
+def _big_delivery(inbox: Path, n: int = 30_000) -> None:
+    rows = base_rows()
+    rows["BGT"].append(quota("QB", "101001", "2050201", "30201", 10 ** 10, "年初预算"))
+    deliver(inbox, D1, rows)
+    deliver(inbox, D2, {"PAY": [voucher(f"B{i:07d}", "101001", "QB", 100 + i % 997, day=D2, payee_name=f"公司{i % 500}")
+                                for i in range(n)],
+                        "INC": [dict(date=D2, region_code="419900", code="10101", fund_type="一般公共预算",
+                                     collector="税务", amount=5)]})
+
+
+def _ingest_cmd(url: str, inbox: Path, tmp: Path) -> list[str]:
+    return [sys.executable, str(ROOT / "app.py"), "ingest", "--inbox", str(inbox), "--from", "2026-03-02",
+            "--to", "2026-03-03", "--db", url, "--quiet"]
+
+
+def test_kill_at_random_points_then_rerun(tmp_path):
+    inbox = tmp_path / "in"
+    _big_delivery(inbox)
+    env = dict(os.environ, BUDGET_QUARANTINE=str(tmp_path / "q"), PYTHONPATH=str(ROOT))
+    reference_url = f"sqlite:///{tmp_path / 'reference.db'}"
+    started = time.monotonic()
+    subprocess.run(_ingest_cmd(reference_url, inbox, tmp_path), env=env, check=True, capture_output=True)
+    full = time.monotonic() - started
+    expected = _snapshot(open_store(reference_url))
+    rng = random.Random(7)
+    for attempt in range(3):
+        url = f"sqlite:///{tmp_path / f'killed{attempt}.db'}"
+        proc = subprocess.Popen(_ingest_cmd(url, inbox, tmp_path), env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 0.9) * full)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        engine = open_store(url)
+        with engine.connect() as conn:  # all of a file or nothing of it
+            loaded = conn.execute(select(ingest_file.c.id, ingest_file.c.rows).where(
+                ingest_file.c.report == "PAY", ingest_file.c.status == "loaded")).all()
+            stored = conn.execute(select(func.count()).select_from(pay)).scalar()
+        assert stored == sum(r for _, r in loaded)
+        subprocess.run(_ingest_cmd(url, inbox, tmp_path), env=env, check=True, capture_output=True)
+        assert _snapshot(engine) == expected
+
+
+def test_second_ingest_on_the_same_store_is_refused(store, tmp_path):
+    deliver(tmp_path / "in", D1, base_rows())
+    with ingest_lock(store):
+        with pytest.raises(LockHeld):
+            ingest_dates(store, tmp_path / "in", [D1])
+    assert ingest_dates(store, tmp_path / "in", [D1]).count("loaded") == 4
+
+
+def test_lock_held_on_postgresql(pg_url, tmp_path):
+    engine = open_store(pg_url)
+    deliver(tmp_path / "in", D1, base_rows())
+    with ingest_lock(engine):
+        with pytest.raises(LockHeld):
+            ingest_dates(engine, tmp_path / "in", [D1])
+
+
+def test_cli_exit_codes(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT), BUDGET_QUARANTINE=str(tmp_path / "q"))
+    deliver(tmp_path / "in", D1, base_rows())
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    ok = subprocess.run([sys.executable, str(ROOT / "app.py"), "ingest", "--inbox", str(tmp_path / "in"),
+                         "--date", "2026-03-02", "--db", url], env=env, capture_output=True, text=True)
+    assert ok.returncode == 0 and "载入 loaded 4" in ok.stdout
+    bad_args = subprocess.run([sys.executable, str(ROOT / "app.py"), "ingest", "--inbox", str(tmp_path / "in"),
+                               "--date", "2026-13-02", "--db", url], env=env, capture_output=True, text=True)
+    assert bad_args.returncode != 0 and "YYYY-MM-DD" in bad_args.stderr
+    (tmp_path / "not-a-db").write_bytes(b"garbage" * 1000)
+    unreachable = subprocess.run([sys.executable, str(ROOT / "app.py"), "ingest", "--inbox", str(tmp_path / "in"),
+                                  "--date", "2026-03-02", "--db", f"sqlite:///{tmp_path / 'not-a-db'}"],
+                                 env=env, capture_output=True, text=True)
+    assert unreachable.returncode != 0 and "无法打开数据库" in unreachable.stderr
+    assert "Traceback" not in unreachable.stderr
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_never_crash_the_reader(data):
+    try:
+        read_csv_bytes(data)
+    except ReadError as exc:
+        assert exc.rule in ("FILE_ENCODING", "FILE_PARSE")
+
+
+_cells = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_cells, min_size=0, max_size=20), max_size=8), st.sampled_from(["PAY", "BGT", "INC", "ASSET"]))
+def test_arbitrary_cells_never_crash_validation(store, rows, report):
+    import datetime as dt
+    from ingest import lookup
+    from ingest.reader import RawTable
+    from ingest.standard import REPORTS
+    from ingest.validate import FileContext, validate
+
+    headers = [c.cn for c in REPORTS[report].columns]
+    raw = RawTable(headers, rows, list(range(2, len(rows) + 2)))
+    with store.connect() as conn:
+        checked = validate(raw, report, FileContext(conn, lookup.read_code_tables(conn), dt.date(2026, 3, 2), "419900"))
+    assert all(f["message"] and f["rule_id"] for f in checked.findings)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(min_size=1, max_size=3000))
+def test_arbitrary_bytes_as_a_delivered_file_are_refused_or_loaded(tmp_path_factory, data):
+    tmp = tmp_path_factory.mktemp("fuzz")
+    engine = open_store(f"sqlite:///{tmp / 's.db'}")
+    folder = deliver(tmp / "in", D1, base_rows(), manifest=False)
+    (folder / "PAY_419900_20260302.xlsx").write_bytes(b"PK\x03\x04" + data)
+    (folder / "PAY_419900_20260302.csv").write_bytes(data)
+    result = ingest_dates(engine, tmp / "in", [D1])
+    assert all(f.status in ("loaded", "refused") for f in result.files)
+    engine.dispose()
