@@ -22,7 +22,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from alerts.benford import CONFORMITY_LABELS, leading_digits, mean_absolute_deviation, tally
+from alerts.benford import CONFORMITY_LABELS, digit_bins, leading_digits, mad_conformity, mean_absolute_deviation
 from alerts.calendar import covers, is_working_day
 
 FINDING_COLUMNS = ["rule_id", "subject_level", "subject_code", "region_code", "unit_code", "figure",
@@ -280,20 +280,24 @@ def payee_concentration(pay: pd.DataFrame, *, hhi: float, min_vouchers: int, min
     """PAYEE_CONCENTRATION: the HHI (0–10,000) of a unit's net spending by payee_account exceeds `hhi`, with
     ≥ min_vouchers vouchers and ≥ min_spent_fen spent. Pass one year's vouchers."""
     v = counted_vouchers(pay)
-    units = v.groupby(["region_code", "unit_code"]).agg(n=("net_fen", "size"), spent=("net_fen", "sum"))
+    payees = v.groupby(["region_code", "unit_code", "payee_account"], sort=False) \
+        .agg(net=("net_fen", "sum"), n=("net_fen", "size")).reset_index()
+    payees["square"] = payees["net"].astype(float) ** 2
+    units = payees.groupby(["region_code", "unit_code"]).agg(n=("n", "sum"), spent=("net", "sum"),
+                                                              square=("square", "sum")).reset_index()
     units = units[(units["n"] >= min_vouchers) & (units["spent"] >= min_spent_fen)]
-    payees = v.groupby(["region_code", "unit_code", "payee_account"])["net_fen"].sum()
-    rows = []
-    for (region, unit), row in units.iterrows():
-        amounts = [int(a) for a in payees.loc[(region, unit)]]
-        index = Fraction(10_000 * sum(a * a for a in amounts), sum(amounts) ** 2)  # exact: ties stay ties
-        if index > Fraction(str(hhi)):
-            top = payees.loc[(region, unit)].idxmax()
-            rows.append((region, unit, float(index), int(row["spent"]), int(row["n"]), top,
-                         int(payees.loc[(region, unit, top)])))
-    if not rows:
+    units["index"] = 10_000 * units["square"] / units["spent"].astype(float) ** 2
+    limit = float(hhi)
+    fired = units["index"] > limit
+    for i in units.index[(units["index"] - limit).abs() <= 1e-9 * limit]:  # at the threshold: decide exactly
+        nets = payees.loc[(payees["region_code"] == units.at[i, "region_code"])
+                          & (payees["unit_code"] == units.at[i, "unit_code"]), "net"]
+        fired[i] = Fraction(10_000 * sum(int(a) ** 2 for a in nets), int(nets.sum()) ** 2) > Fraction(str(hhi))
+    if not fired.any():
         return no_findings()
-    found = pd.DataFrame(rows, columns=["region_code", "unit_code", "index", "spent", "n", "payee_account", "top_fen"])
+    top = payees.sort_values("net", ascending=False, kind="stable").drop_duplicates(["region_code", "unit_code"])
+    found = units[fired].merge(top[["region_code", "unit_code", "payee_account", "net"]].rename(
+        columns={"net": "top_fen"}), on=["region_code", "unit_code"])
     top_vouchers = v.merge(found[["region_code", "unit_code", "payee_account"]])
     found = found.merge(_groups(top_vouchers, ["region_code", "unit_code"]), how="left")
     message = [f"支付 {n} 笔合计 {yuan(s)} 元，收款人集中度 HHI {i:,.0f}；最大收款账号 {t} 占 {tf / s:.1%}"
@@ -309,42 +313,42 @@ def payee_concentration(pay: pd.DataFrame, *, hhi: float, min_vouchers: int, min
 def benford_units(pay: pd.DataFrame, *, min_vouchers: int, min_amount_fen: int, mad: float) -> pd.DataFrame:
     """BENFORD: a unit with ≥ min_vouchers vouchers ≥ min_amount whose first-two-digit MAD exceeds `mad`.
 
-    Evidence: the unit's vouchers under the three two-digit leaders most in excess of Benford's expectation.
-    Pass one year's vouchers.
+    All units are tested at once on a unit × digit count matrix. Evidence: the unit's vouchers under the three
+    two-digit leaders most in excess of Benford's expectation. Pass one year's vouchers.
     """
     v = counted_vouchers(pay)
-    v = v[v["amount_fen"] >= min_amount_fen]
+    v = v[v["amount_fen"] >= min_amount_fen].reset_index(drop=True)
     unit = _codes(v, ["region_code", "unit_code"])
+    bins = digit_bins(2)
     leading = leading_digits(v["amount_fen"], 2)
-    counts = np.bincount(unit * 90 + leading - 10, minlength=90 * (unit.max() + 1 if len(unit) else 0))
-    counts = counts.reshape(-1, 90)  # one row per unit: all units are tested at once
-    fired = np.flatnonzero((counts.sum(axis=1) >= min_vouchers) & (mean_absolute_deviation(counts, 2) > mad))
+    counts = np.bincount(unit * len(bins) + leading - bins[0], minlength=len(bins) * (unit.max() + 1 if len(v) else 0))
+    counts = counts.reshape(-1, len(bins))
+    deviation = mean_absolute_deviation(counts, 2)
+    fired = np.flatnonzero((counts.sum(axis=1) >= min_vouchers) & (deviation > mad))
+    if not len(fired):
+        return no_findings()
     by_unit = np.argsort(unit, kind="stable")
     bounds = np.searchsorted(unit[by_unit], np.arange(counts.shape[0] + 1))
-    rows = []
+    refs, amounts, days = v["ref"].to_numpy(), v["amount_fen"].to_numpy(), v["pay_date"].to_numpy()
+    excess_count = counts - counts.sum(axis=1, keepdims=True) * np.log10(1 + 1 / bins)
+    found = []
     for code in fired:
         members = by_unit[bounds[code]:bounds[code + 1]]
-        vouchers = v.iloc[members].assign(leading=leading[members])
-        test = tally(vouchers["leading"].to_numpy(), 2)
-        excess = test.table[test.table["difference"] > 0].nlargest(3, "difference").index.tolist()
-        rows.append((vouchers["region_code"].iloc[0], vouchers["unit_code"].iloc[0], test.mad, test.conformity,
-                     test.n, excess, vouchers[vouchers["leading"].isin(excess)]))
-    if not rows:
-        return no_findings()
-    found = pd.DataFrame([r[:6] for r in rows], columns=["region_code", "unit_code", "mad", "conformity", "n",
-                                                        "excess"]).sort_values(["region_code", "unit_code"])
-    rows = [rows[i] for i in found.index]
-    found = found.reset_index(drop=True)
-    suspects = [r[6].sort_values(["amount_fen", "ref"], ascending=[False, True]) for r in rows]
-    message = [f"{n} 笔 ≥ {yuan(min_amount_fen)} 元凭证的首两位数字 MAD {m:.6f}（{CONFORMITY_LABELS[c]}），"
+        top = [int(bins[i]) for i in np.argsort(-excess_count[code], kind="stable")[:3] if excess_count[code, i] > 0]
+        suspects = members[np.isin(leading[members], top)]
+        suspects = suspects[np.lexsort((refs[suspects], -amounts[suspects]))]
+        found.append({"region_code": v.at[members[0], "region_code"], "unit_code": v.at[members[0], "unit_code"],
+                      "mad": float(deviation[code]), "n": len(members), "excess": top,
+                      "amount_fen": int(amounts[suspects].sum()), "first": pd.Timestamp(days[suspects].min()),
+                      "last": pd.Timestamp(days[suspects].max()), "evidence": tuple(refs[suspects[:EVIDENCE_LIMIT]])})
+    found = pd.DataFrame(found).sort_values(["region_code", "unit_code"]).reset_index(drop=True)
+    message = [f"{n} 笔 ≥ {yuan(min_amount_fen)} 元凭证的首两位数字 MAD {m:.6f}（{CONFORMITY_LABELS[mad_conformity(m, 2)]}），"
                f"超出预期最多的首两位：{'、'.join(map(str, e))}"
-               for n, m, c, e in zip(found["n"], found["mad"], found["conformity"], found["excess"])]
+               for n, m, e in zip(found["n"], found["mad"], found["excess"])]
     return _findings("BENFORD", "unit", found, subject_code=found["unit_code"], region_code=found["region_code"],
                      unit_code=found["unit_code"], figure=found["mad"], threshold=float(mad), figure_kind="index",
-                     amount_fen=[int(s["amount_fen"].sum()) for s in suspects],
-                     first_date=[s["pay_date"].min().date() for s in suspects],
-                     last_date=[s["pay_date"].max().date() for s in suspects],
-                     evidence=[tuple(s["ref"].iloc[:EVIDENCE_LIMIT]) for s in suspects], message=message)
+                     amount_fen=found["amount_fen"], first_date=_dates(found["first"]), last_date=_dates(found["last"]),
+                     evidence=found["evidence"], message=message)
 
 
 # --- single vouchers -------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 import dash_ag_grid as dag
 import dash_mantine_components as dmc
 
+from dashboard.theme import SEVERITY
+
 NO_DATA = "暂无数据"
 
 # AG Grid speaks English unless told otherwise; these are the texts a user of this app can meet.
@@ -46,11 +48,13 @@ def pending_page(title: str, subtitle: str, sections: tuple[str, ...]) -> dmc.St
     return page(title, *(section(name, empty_state(detail)) for name in sections), subtitle=subtitle)
 
 
-def kpi(label: str, value: str, colour: str | None = None) -> dmc.Paper:
-    emphasis = {"c": colour} if colour else {}
+def kpi(label: str, value: str, severity: str | None = None) -> dmc.Paper:
+    """A headline number; a severity (红/橙/黄) marks the card's edge, the number itself stays dark and legible."""
+    edge = {"style": {"borderLeft": f"4px solid {SEVERITY[severity]}"}} if severity else {}
     return dmc.Paper([dmc.Text(label, size="xs", c="dimmed"),
-                      dmc.Text(value, fw=700, size="lg", className="kpi-value", **emphasis)],
-                     withBorder=True, p="xs", radius="sm", className="kpi")
+                      dmc.Text(value, fw=700, size="lg", className="kpi-value")],
+                     withBorder=True, p="xs", radius="sm", className="kpi", **edge)
+
 
 
 def grid(grid_id: str, columns: list[dict] | None = None, rows: list[dict] | None = None,
@@ -60,8 +64,9 @@ def grid(grid_id: str, columns: list[dict] | None = None, rows: list[dict] | Non
         id=grid_id,
         columnDefs=columns or [],
         rowData=rows or [],
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80},
-        columnSize="autoSize",
+        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80, "wrapHeaderText": True,
+                       "autoHeaderHeight": True},
+        columnSize="responsiveSizeToFit",
         dashGridOptions={"localeText": GRID_LOCALE, "enableCellTextSelection": True, "ensureDomOrder": True,
                          "suppressColumnVirtualisation": True, **options},
         style={"height": height, "width": "100%"},

@@ -31,12 +31,13 @@ def _region_options(regions) -> list[dict]:
 
 def _toolbar(regions) -> dmc.Group:
     return dmc.Group([
-        dmc.DatePickerInput(id="as-of", label="截至日期", valueFormat="YYYY-MM-DD", w=150,
+        dmc.DatePickerInput(id="as-of", label="截至日期", valueFormat="YYYY-MM-DD", w=140,
                             monthLabelFormat="YYYY年M月", yearLabelFormat="YYYY年", clearable=False,
                             placeholder="选择日期"),
-        dmc.Select(id="region", label="区划（全辖）", data=_region_options(regions), w=220, searchable=True,
+        dmc.Select(id="region", label="区划（全辖）", data=_region_options(regions), miw=160, maw=280, flex=1,
+                   searchable=True,
                    placeholder="全部区划", nothingFoundMessage="无匹配区划", allowDeselect=False),
-    ], gap="sm", align="flex-end", mb="md", className="toolbar")
+    ], gap="sm", align="flex-end", wrap="nowrap", mb="md", className="toolbar")
 
 
 def _navigation() -> list:
@@ -68,7 +69,7 @@ def default_view() -> View:
 
 
 def _complete_link():
-    """Redirect a full page load that lacks date or region to the same page with today's defaults written in."""
+    """Redirect a full page load that lacks date or region to the same page with the current defaults written in."""
     if request.method != "GET" or request.path not in {p["relative_path"] for p in _pages()}:
         return None
     if DATE in request.args and REGION in request.args:

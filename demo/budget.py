@@ -165,10 +165,11 @@ class Budget:
             for u, share in zip(units, w / w.sum()):
                 self.unit_share[u.idx] = share * region.weight
         self.sangong = Sangong(cast, rng)
-        self.project_codes: dict[tuple[int, str], str] = {}
+        self.projects: dict[tuple[int, str], tuple[str, str]] = {}  # (unit, spec) -> (project code, name)
         for u in cast.units:
             for k, spec in enumerate(u.projects, start=1):
-                self.project_codes[(u.idx, spec.name)] = f"{u.region.code}{2019 + (u.idx + k) % 4}{u.idx:03d}{k:02d}"
+                name = spec.name if spec.func else f"{u.name.removeprefix(u.region.name)}{spec.name}"
+                self.projects[(u.idx, spec.name)] = (f"{u.region.code}{2019 + (u.idx + k) % 4}{u.idx:03d}{k:02d}", name)
         self.project_payees: dict[str, list[int]] = {}
 
     # -- one year ------------------------------------------------------------------------------------------
@@ -189,7 +190,7 @@ class Budget:
                 project: tuple[str, str] = ("", ""), rate=None) -> Quota:
             q = Quota(len(quotas), f"{y}{unit.code}{len(quotas) % 1000:03d}", y, unit, func, econ, fund, source, kind,
                       "项目支出" if project[0] else "基本支出", project[0], project[1], mode, day, amount,
-                      rate if rate is not None else float(rng.uniform(0.965, 0.995)))
+                      rate if rate is not None else float(rng.uniform(0.975, 0.998)))
             q.id = f"ZB{y}{len(quotas):05d}"
             quotas.append(q)
             events.append(Event(day, kind, q, amount, q.id, doc(unit, kind), source=source))
@@ -210,7 +211,7 @@ class Budget:
                 q = add(u, "年初预算", day, budget, u.func, econ, "sangong", rate=1.0)
                 q.slots = slots
             for spec in u.projects:
-                project = (self.project_codes[(u.idx, spec.name)], spec.name if spec.func else f"{u.name.removeprefix(u.region.name)}{spec.name}")
+                project = self.projects[(u.idx, spec.name)]
                 if spec.fund == "一般公共预算":
                     q = add(u, "年初预算", day, fen(g * spec.share * rng.uniform(0.85, 1.15)), spec.func or u.func, spec.econ,
                             spec.mode, project=project)
@@ -315,3 +316,25 @@ def city_totals(y: int) -> dict[str, float]:
 
 
 __all__ = ["Budget", "Quota", "Event", "UnitPlan", "SANGONG_ECON", "MONTHLY", "CITY", "city_totals"]
+
+
+def apply(event: Event, cal: days.Year) -> dict | None:
+    """Apply a BGT event to its quota and return the row that delivers it (None: nothing left to cut).
+
+    A 调减 takes at most half of what is still unspent on the day it is issued, so no cut makes a quota's
+    payments exceed it.
+    """
+    q, amount = event.quota, event.amount
+    if event.kind == "调减":
+        amount = min(amount, max(0, q.remaining) // 2 // 100 * 100)
+        if amount <= 0:
+            return None
+        q.adjusted -= amount
+    else:
+        q.adjusted += amount
+    row = q.row()
+    row.update(kind=event.kind, amount=f"{amount // 100}.{amount % 100:02d}", issued_date=cal.day(event.day),
+               doc_no=event.doc_no, orig_quota_id="")
+    if event.names_quota:
+        row.update(quota_id=event.row_id, orig_quota_id=q.id, fund_source=event.source)
+    return row

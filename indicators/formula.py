@@ -60,3 +60,11 @@ def _evaluate(recipe: tuple, ind_id: str, parts: dict, tp: Fraction, value):
 def part_ids(family: str) -> list[str]:
     """The figures of a family that are summed from rows (the inputs of `derive`)."""
     return [i.id for i in FAMILIES[family].indicators if i.recipe[0] == "part"]
+
+
+def parts_of(family: str, ind_id: str) -> set[str]:
+    """The parts a figure is derived from (itself for a part)."""
+    recipe = FAMILIES[family].get(ind_id).recipe
+    if recipe[0] == "part":
+        return {ind_id}
+    return set().union(*(parts_of(family, a) for a in recipe[1:])) if len(recipe) > 1 else set()

@@ -36,14 +36,16 @@ def revenue_rows(sc: Scope) -> list[dict]:
     for rc, ft, amount in sc.conn.execute(budget_sums(sc)):
         put(grouped, ft if by_ft else rc, ft, {"budget": as_int(amount)})
 
-    def present(bucket):
-        return [f for f in FUND_TYPES if f in bucket and bucket[f].keys() & {"collected", "budget"}]
-
     if by_ft:
         grouped = {ft: b for ft, b in grouped.items() if present(b) and sc.fund_type in (None, ft)}
         return assemble(sc, grouped, "fund_type", lambda bucket: list(bucket))
     breakdowns = (lambda bucket: [sc.fund_type]) if sc.fund_type else (lambda bucket: [ALL] + present(bucket))
     return assemble(sc, grouped, "fund_type", breakdowns)
+
+
+def present(bucket: dict) -> list[str]:
+    """Fund types present in a bucket: with revenue or a budget in Y (last year's revenue alone is not)."""
+    return [f for f in FUND_TYPES if f in bucket and bucket[f].keys() & {"collected", "budget"}]
 
 
 def collected_cube(conn, start: dt.date, end: dt.date, regions) -> dict[tuple, dict[str, int]]:

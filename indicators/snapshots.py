@@ -22,7 +22,7 @@ from indicators.facts import execution_cube
 from indicators.formula import derive, part_ids, parts_of
 from indicators.members import add_parts, merge, put, row, total
 from indicators.registry import FAMILIES, indicator as lookup
-from indicators.revenue import budget_sums, collected_cube
+from indicators.revenue import budget_sums, collected_cube, present
 from indicators.scope import ALL, FULL, OWN, Scope, ScopeError, names, open_scope, unit_depts
 from indicators.tables import indicator_snapshot as snap
 from indicators.tables import indicator_snapshot_day as snap_day
@@ -74,8 +74,8 @@ def _run(engine, since: dt.date, until: dt.date, resume: bool) -> int:
                 state, mode = None, "full"
             elif state is not None and state.day == day - dt.timedelta(days=1) and state.day.year == day.year:
                 state, mode = state.add(_day_rows(sc)), "incremental"
-            elif resume and day.month * 100 + day.day != 101 and _stored(conn, day - dt.timedelta(days=1)):
-                state, mode = _read_state(sc, day - dt.timedelta(days=1)).add(_day_rows(sc)), "incremental"
+            elif resume and (before := day - dt.timedelta(days=1)).year == day.year and _stored(conn, before):
+                state, mode = _read_state(sc, before).add(_day_rows(sc)), "incremental"
             else:
                 state, mode = _full_state(sc), "full"
             rows = _snapshot_rows(sc, state) if state else []
@@ -171,11 +171,8 @@ def _snapshot_rows(sc: Scope, state: State) -> list[dict]:
     for rc, ft, amount in sc.conn.execute(budget_sums(sc)):
         put(revenue, rc, ft, {"budget": int(amount or 0)})
     for (rc, ft), amount in _revenue_last_year(sc).items():
-        if ft in revenue.get(rc, {}):
-            put(revenue, rc, ft, {REVENUE_LY: amount})
-        else:  # counted in 全部 without making the fund type present
-            put(revenue, rc, ("ly", ft), {REVENUE_LY: amount})
-    regions("revenue", revenue, lambda bucket: [ALL, *(k for k in bucket if k in FUND_TYPES)], fund_parts)
+        put(revenue, rc, ft, {REVENUE_LY: amount})
+    regions("revenue", revenue, lambda bucket: [ALL, *present(bucket)], fund_parts)
 
     spent = {(rc, ft): parts.get("spent", 0) for rc, bucket in state.execution.items() for ft, parts in bucket.items()}
     debt_sc = Scope(sc.conn, "debt", sc.day, sc.regions, sc.region, "region")

@@ -45,7 +45,7 @@ def _stored_duplicates(frame, meta, fx, ctx, report):
     keyed = frame[key_cols].dropna().drop_duplicates()
     if keyed.empty:
         return
-    keys = [tuple(int(x) if isinstance(x, np.integer) else x for x in row) for row in keyed.itertuples(index=False)]
+    keys = list(zip(*[keyed[c].tolist() for c in key_cols]))
     found = lookup.existing_keys(ctx.conn, REPORT_TABLES[report], key_cols, keys, ctx.replacing_file_id)
     if not found:
         return
@@ -53,7 +53,9 @@ def _stored_duplicates(frame, meta, fx, ctx, report):
     hits = hits.astype({c: frame[c].dtype for c in key_cols})
     merged = frame[key_cols].merge(hits, how="left", on=key_cols)
     mask = merged["_from"].notna().to_numpy()
-    text = frame[key_cols].astype("str").fillna("").agg("|".join, axis=1) if mask.any() else None
+    text = pd.Series("", index=frame.index, dtype="str")
+    shown = np.flatnonzero(mask)[:101]
+    text.iloc[shown] = frame.iloc[shown][key_cols].astype("str").fillna("").agg("|".join, axis=1).to_numpy()
     fx.add_mask("KEY_DUPLICATE_STORED", mask, frame, None, _h(meta, rep.key[-1]), merged["_from"], values=text)
 
 
@@ -177,7 +179,8 @@ def _check_pay_quota(frame, meta, fx, ctx):
     over = pd.Series(False, index=frame.index)
     over[rows.index] = known & (balance < 0) & (amounts > 0)
     adjusted_text = pd.Series("", index=frame.index, dtype="str")
-    adjusted_text[rows.index] = merged["adjusted"].map(lambda v: _fen_text(v) if pd.notna(v) else "")
+    flagged = over[rows.index].to_numpy()
+    adjusted_text[rows.index[flagged]] = merged.loc[flagged, "adjusted"].map(_fen_text)
     fx.add_mask("PAY_OVER_QUOTA", over, frame, "quota_id", _h(meta, "amount"), adjusted_text)
 
 

@@ -259,7 +259,7 @@ def _check_file(conn, path, fn, report, day, sha, manifest, codes, replacing_id)
     ctx = FileContext(conn, codes, day, fn.region, replacing_id)
     checked: Checked = validate(raw, report, ctx)
     findings += checked.findings
-    rows = len(raw.rows)
+    rows = raw.n
     total = _amount_total(report, checked.frame)
     findings += _manifest_findings(path.name, manifest, rows, total, sha)
     return findings, checked, rows, total
@@ -329,18 +329,29 @@ def _load_rows(conn: Connection, report: str, checked: Checked, file_id: int, da
     frame = checked.frame
     earliest = _earliest(report, frame, day)
     if previous is not None:
-        old = pd.read_sql(select(table).where(table.c.file_id == previous["id"]), conn)
+        rows_of_previous = _rows_of(table, previous)
+        old = pd.read_sql(select(table).where(rows_of_previous), conn)
         earliest = min(filter(None, [earliest, _earliest(report, old, day)]), default=None)
         _record_change(conn, report, old, frame, file_id, previous["id"])
         if report not in CODE_TABLES:
-            conn.execute(delete(table).where(table.c.file_id == previous["id"]))
+            conn.execute(delete(table).where(rows_of_previous))
         conn.execute(update(ingest_file).where(ingest_file.c.id == previous["id"])
                      .values(status="superseded", superseded_by=file_id))
     if report in CODE_TABLES:
         upsert_code_rows(conn, report, frame, file_id, day)
-    else:
-        insert_rows(conn, report, frame, file_id, day)
+        return earliest
+    span = insert_rows(conn, report, frame, file_id, day)
+    if span:
+        conn.execute(update(ingest_file).where(ingest_file.c.id == file_id)
+                     .values(row_id_first=span[0], row_id_last=span[1]))
     return earliest
+
+
+def _rows_of(table, record):
+    """The rows a file record loaded: by id range where known (no file_id index needed), else by file_id."""
+    if record["row_id_first"] is None:
+        return table.c.file_id == record["id"]
+    return table.c.id.between(record["row_id_first"], record["row_id_last"]) & (table.c.file_id == record["id"])
 
 
 def _earliest(report: str, frame: pd.DataFrame, day: dt.date) -> dt.date | None:

@@ -53,18 +53,47 @@ def _not_from(table, file_id: int | None):
 
 
 def existing_keys(conn: Connection, table, key_cols: list[str], keys: list[tuple], skip_file: int | None) -> dict:
-    """Keys already stored (outside the file being replaced) -> the name of the file that brought them."""
+    """Keys already stored (outside the file being replaced) -> the name of the file that brought them.
+
+    Many keys (a day's vouchers) go through a temporary table joined on the unique index; a few go as IN lists.
+    """
     from warehouse.schema import ingest_file
 
+    keys = list(set(keys))
+    if len(keys) > CHUNK:
+        return _existing_keys_joined(conn, table, key_cols, keys, skip_file)
     out = {}
     cols = [table.c[k] for k in key_cols]
-    for part in _chunks(sorted(set(keys))):
+    for part in _chunks(keys):
         cond = tuple_(*cols).in_(part) if len(cols) > 1 else cols[0].in_([k[0] for k in part])
         q = (select(*cols, ingest_file.c.name).select_from(table.outerjoin(ingest_file, table.c.file_id == ingest_file.c.id))
              .where(cond, _not_from(table, skip_file)))
         for row in conn.execute(q):
             out[tuple(row[:-1])] = row[-1] or "系统预置"
     return out
+
+
+def _existing_keys_joined(conn: Connection, table, key_cols: list[str], keys: list[tuple], skip_file) -> dict:
+    names = ", ".join(f"k{i}" for i in range(len(key_cols)))
+    temp = "ingest_probe_keys"
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {temp} ({', '.join(f'k{i} text' for i in range(len(key_cols)))}) ON COMMIT DELETE ROWS")
+        conn.exec_driver_sql(f"TRUNCATE {temp}")
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
+            for k in keys:
+                copy.write_row([str(v) for v in k])
+        casts = [f"CAST(p.k{i} AS {table.c[c].type.compile(conn.dialect)})" for i, c in enumerate(key_cols)]
+    else:
+        conn.exec_driver_sql(f"CREATE TEMP TABLE IF NOT EXISTS {temp} ({names})")
+        conn.exec_driver_sql(f"DELETE FROM {temp}")
+        conn.exec_driver_sql(f"INSERT INTO {temp} VALUES ({', '.join('?' for _ in key_cols)})", keys)
+        casts = [f"p.k{i}" for i in range(len(key_cols))]
+    on = " AND ".join(f"t.{c} = {cast}" for c, cast in zip(key_cols, casts))
+    skip = f" AND (t.file_id IS NULL OR t.file_id <> {int(skip_file)})" if skip_file is not None else ""
+    sql = (f"SELECT {', '.join('t.' + c for c in key_cols)}, f.name FROM {temp} p JOIN {table.name} t ON {on}"
+           f" LEFT JOIN ingest_file f ON f.id = t.file_id WHERE 1=1{skip}")
+    return {tuple(row[:-1]): row[-1] or "系统预置" for row in conn.exec_driver_sql(sql)}
 
 
 QUOTA_COLS = ("region_code", "year", "quota_id", "unit_code", "func_code", "econ_code", "fund_type", "exp_type",
@@ -74,7 +103,7 @@ QUOTA_COLS = ("region_code", "year", "quota_id", "unit_code", "func_code", "econ
 def quotas(conn: Connection, keys: list[tuple[str, int, str]], skip_file: int | None) -> dict[tuple, dict]:
     """(region, year, quota_id) -> the stored quota row."""
     out = {}
-    for part in _chunks(sorted(set(keys))):
+    for part in _chunks(list(set(keys))):
         q = select(*[bgt.c[c] for c in QUOTA_COLS]).where(
             tuple_(bgt.c.region_code, bgt.c.year, bgt.c.quota_id).in_(part), _not_from(bgt, skip_file))
         for row in conn.execute(q).mappings():
@@ -86,7 +115,7 @@ def quota_adjustments(conn: Connection, keys: list[tuple[str, int, str]], skip_f
     """Net 追加 − 调减 (分) stored against each original quota."""
     out: dict[tuple, int] = {}
     signed = func.sum(case((bgt.c.kind == "调减", -bgt.c.amount_fen), else_=bgt.c.amount_fen))
-    for part in _chunks(sorted(set(keys))):
+    for part in _chunks(list(set(keys))):
         q = (select(bgt.c.region_code, bgt.c.year, bgt.c.orig_quota_id, signed)
              .where(tuple_(bgt.c.region_code, bgt.c.year, bgt.c.orig_quota_id).in_(part),
                     bgt.c.kind.in_(("追加", "调减")), _not_from(bgt, skip_file))
@@ -99,7 +128,7 @@ def quota_adjustments(conn: Connection, keys: list[tuple[str, int, str]], skip_f
 def paid_by_quota(conn: Connection, keys: list[tuple[str, str]], skip_file: int | None) -> dict[tuple, int]:
     """(region, quota_id) -> Σ payments stored (分)."""
     out = {}
-    for part in _chunks(sorted(set(keys))):
+    for part in _chunks(list(set(keys))):
         q = (select(pay.c.region_code, pay.c.quota_id, func.sum(pay.c.amount_fen))
              .where(tuple_(pay.c.region_code, pay.c.quota_id).in_(part), _not_from(pay, skip_file))
              .group_by(pay.c.region_code, pay.c.quota_id))
@@ -111,7 +140,7 @@ def paid_by_quota(conn: Connection, keys: list[tuple[str, str]], skip_file: int 
 def vouchers(conn: Connection, keys: list[tuple[str, str]], skip_file: int | None) -> dict[tuple, dict]:
     """(region, voucher_no) -> unit_code, amount and refunds already stored against it."""
     out = {}
-    for part in _chunks(sorted(set(keys))):
+    for part in _chunks(list(set(keys))):
         q = select(pay.c.region_code, pay.c.voucher_no, pay.c.unit_code, pay.c.amount_fen).where(
             tuple_(pay.c.region_code, pay.c.voucher_no).in_(part), _not_from(pay, skip_file))
         for r, v, u, a in conn.execute(q):
@@ -129,7 +158,7 @@ def vouchers(conn: Connection, keys: list[tuple[str, str]], skip_file: int | Non
 def bonds(conn: Connection, codes: list[str], skip_file: int | None) -> dict[str, dict]:
     """bond_code -> amount and principal already repaid (分)."""
     out = {}
-    for part in _chunks(sorted(set(codes))):
+    for part in _chunks(list(set(codes))):
         for code, amount in conn.execute(select(debt_bond.c.bond_code, debt_bond.c.amount_fen)
                                          .where(debt_bond.c.bond_code.in_(part))):
             out[code] = {"amount_fen": int(amount), "repaid_fen": 0}

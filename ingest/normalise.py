@@ -13,7 +13,6 @@ _FULL = "０１２３４５６７８９．，－／：＋（）"
 _HALF = "0123456789.,-/:+()"
 _FW_TABLE = str.maketrans(_FULL, _HALF)
 
-_AMOUNT_RE = r"^([+-]?)(\d{1,15})(?:\.(\d*))?$"
 _THOUSANDS_RE = r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$"
 
 
@@ -38,17 +37,16 @@ def parse_hundredths(s: pd.Series, max_decimals: int = 2) -> tuple[pd.Series, pd
     thousands = s.str.match(_THOUSANDS_RE)
     if thousands.any():
         s = s.where(~thousands, s.str.replace(",", "", regex=False))
-    parts = s.str.extract(_AMOUNT_RE)
     empty = s == ""
-    bad_format = parts[1].isna() & ~empty
-    frac = parts[2].fillna("")
-    too_many = ~bad_format & ~empty & (frac.str.len() > max_decimals)
-    ok = ~bad_format & ~too_many & ~empty
-    whole = pd.to_numeric(parts[1].where(ok), errors="coerce").astype("Int64")
-    cents = pd.to_numeric(frac.where(ok).str.ljust(max_decimals, "0").str.slice(0, max_decimals).replace("", "0"),
-                          errors="coerce").astype("Int64")
+    good = s.str.fullmatch(r"[+-]?\d{1,15}(\.\d*)?")
+    bad_format = ~good & ~empty
+    frac = s.str.replace(r"^[+-]?\d+\.?", "", regex=True).where(good, "")
+    too_many = good & (frac.str.len() > max_decimals)
+    ok = good & ~too_many
+    whole = pd.to_numeric(s.str.replace(r"^[+-]?(\d+).*$", r"\1", regex=True).where(ok), errors="coerce").astype("Int64")
+    cents = pd.to_numeric(frac.where(ok).str.pad(max_decimals, side="right", fillchar="0"), errors="coerce").astype("Int64")
     value = whole * (10 ** max_decimals) + cents
-    value = value.where(parts[0] != "-", -value)
+    value = value.where(~s.str.startswith("-"), -value)
     return value, bad_format, too_many
 
 
@@ -59,11 +57,12 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Date text → ISO 'YYYY-MM-DD' strings (<NA> for empty), with the mask of invalid dates."""
     s = clean_number_text(s)
     empty = s == ""
-    m = s.str.extract(_DATE_RE)
-    y = m[0].fillna(m[3])
-    mo = m[1].fillna(m[4])
-    d = m[2].fillna(m[5])
-    iso = y + "-" + mo.str.zfill(2) + "-" + d.str.zfill(2)
+    iso = s.where(s.str.fullmatch(r"\d{4}-\d{2}-\d{2}"))
+    other = iso.isna() & ~empty
+    if other.any():  # the rarer spellings: YYYY/M/D, YYYY-M-D, YYYYMMDD
+        m = s[other].str.extract(_DATE_RE)
+        y, mo, d = m[0].fillna(m[3]), m[1].fillna(m[4]), m[2].fillna(m[5])
+        iso[other] = y + "-" + mo.str.pad(2, side="left", fillchar="0") + "-" + d.str.pad(2, side="left", fillchar="0")
     parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     bad = parsed.isna() & ~empty
     return iso.where(parsed.notna()), bad

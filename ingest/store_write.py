@@ -43,11 +43,17 @@ def rows_for(frame: pd.DataFrame, report: str, file_id: int, day: dt.date) -> tu
     return cols + ["file_id", "line_no", "business_date"], list(zip(*values))
 
 
-def insert_rows(conn: Connection, report: str, frame: pd.DataFrame, file_id: int, day: dt.date) -> None:
+def insert_rows(conn: Connection, report: str, frame: pd.DataFrame, file_id: int, day: dt.date) -> tuple[int, int] | None:
+    """Insert the rows; returns the (first, last) surrogate id they received (the ingest lock makes them ours)."""
     if frame.empty:
-        return
+        return None
     table = REPORT_TABLES[report].name
-    cols, rows = rows_for(frame, report, file_id, day)
+    before = conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar()
+    _insert(conn, table, *rows_for(frame, report, file_id, day))
+    return before + 1, conn.exec_driver_sql(f"SELECT MAX(id) FROM {table}").scalar()
+
+
+def _insert(conn: Connection, table: str, cols: list[str], rows: list[tuple]) -> None:
     if conn.dialect.name == "postgresql":
         cursor = conn.connection.driver_connection.cursor()
         with cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:

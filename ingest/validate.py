@@ -115,16 +115,14 @@ def _map_headers(rep: Report, headers: list[str], fx: Findings) -> dict[str, int
 
 
 def _frame(raw: RawTable, rep: Report, mapping: dict[str, int], fx: Findings) -> tuple[pd.DataFrame, dict]:
-    width = len(raw.headers)
-    data: dict[str, list] = {}
+    for line, n in raw.ragged:
+        fx.add("ROW_FIELD_COUNT", line, None, n, len(raw.headers))
+    data = {}
     for c in rep.columns:
         j = mapping.get(c.field)
-        data[f"raw_{c.field}"] = [r[j] if j is not None and j < len(r) else "" for r in raw.rows]
-    frame = pd.DataFrame(data, dtype="str") if raw.rows else pd.DataFrame({k: pd.Series([], dtype="str") for k in data})
+        data[f"raw_{c.field}"] = pd.Series(raw.columns[j] if j is not None else [""] * raw.n, dtype="str")
+    frame = pd.DataFrame(data)
     frame["line_no"] = pd.Series(raw.lines, dtype="int64")
-    for i, r in enumerate(raw.rows):
-        if len(r) != width:
-            fx.add("ROW_FIELD_COUNT", raw.lines[i], None, len(r), width)
     numeric = {}
     if raw.numeric:
         for c in rep.columns:
@@ -190,8 +188,12 @@ def _check_code_column(frame, c: Col, meta, fx: Findings, known: set[str] | None
         fx.add_mask("CODE_FORMAT", bad, frame, c.field, h, _digits_text(c.digits))
         return
     if known_by_year is not None:
-        is_known = pd.Series([v in known_by_year(y) for v, y in zip(s, year_series)], index=s.index, dtype=bool)
-        sets = [known_by_year(y) for y in year_series]
+        years = pd.Series(year_series, index=s.index)
+        is_known = pd.Series(False, index=s.index)
+        for y in years.dropna().unique():
+            at = years == y
+            is_known[at] = s[at].isin(known_by_year(y))
+        sets = years
     else:
         is_known = s.isin(known)
         sets = None
@@ -203,7 +205,7 @@ def _check_code_column(frame, c: Col, meta, fx: Findings, known: set[str] | None
     padded_hits = pd.Series([None] * len(s), index=s.index, dtype=object)
     for i in np.flatnonzero(unknown.to_numpy()):
         v = s.iloc[i]
-        pool = sets[i] if sets is not None else known
+        pool = (known_by_year(sets.iloc[i]) if pd.notna(sets.iloc[i]) else set()) if sets is not None else known
         for k in (1, 2, 3):
             if "0" * k + v in pool:
                 padded_hits.iloc[i] = "0" * k + v

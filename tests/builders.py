@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from warehouse import schema
 
@@ -135,8 +135,15 @@ class Builder:
                          business_date=d(business_date or report_date))
 
 
+CITY_UNITS = {"100001": "419900", "100002": "419900", "200001": "419900", "300001": "419901", "400001": "419902"}
+
+
 def city(b: Builder) -> Builder:
-    """The small region tree most tests use: 市 419900 with 本级 units and two counties."""
+    """The small region tree most tests use: 市 419900 with 本级 units and two counties (once per store)."""
+    with b.engine.connect() as conn:
+        if conn.scalar(select(schema.dm_region.c.region_code).where(schema.dm_region.c.region_code == "419900")):
+            b.unit_region.update(CITY_UNITS)
+            return b
     b.region("419900", "示范市")
     b.region("419901", "东县", "419900", "县")
     b.region("419902", "西县", "419900", "县")

@@ -6,7 +6,7 @@ Money is integer 分 (columns ending in `_fen`); every loaded row carries the fi
 """
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
+from sqlalchemy import (BigInteger, Column, text, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
                         Table, Text, UniqueConstraint)
 
 from ingest.standard import REPORTS
@@ -51,6 +51,10 @@ ingest_file = Table(
     Column("recorded_at", DateTime, nullable=False),
     Column("quarantine_path", Text),
     Column("superseded_by", Integer),
+    # The surrogate ids of the rows this file loaded: its rows are found by primary-key range (and file_id),
+    # so the large report tables need no index on file_id.
+    Column("row_id_first", BigInteger),
+    Column("row_id_last", BigInteger),
     Index("ix_ingest_file_date_name", "business_date", "name"),
 )
 
@@ -117,9 +121,8 @@ pay = _report_table(
     Index("ix_pay_date", "pay_date"),
     Index("ix_pay_unit_date", "unit_code", "pay_date"),
     Index("ix_pay_quota", "region_code", "quota_id"),
-    Index("ix_pay_payee", "payee_account"),
-    Index("ix_pay_orig", "region_code", "orig_voucher_no"),
-    Index("ix_pay_file", "file_id"),
+    Index("ix_pay_refund", "region_code", "orig_voucher_no", sqlite_where=text("amount_fen < 0"),
+          postgresql_where=text("amount_fen < 0")),
 )
 inc = _report_table(
     "INC",

@@ -5,7 +5,7 @@ import datetime as dt
 
 import plotly.graph_objects as go
 
-from dashboard.figures.style import base_layout
+from dashboard.figures.style import base_layout, severity_cells
 from dashboard.format import format_amount, in_unit, unit_for, yuan_from_fen
 from dashboard.theme import FINDING_SEVERITY, NEUTRAL, SERIES, SEVERITY
 from ingest.standard import REPORTS
@@ -13,6 +13,8 @@ from ingest.standard import REPORTS
 STATUS_LABELS = {"loaded": "已载入", "refused": "已拒收", "superseded": "已被替换", "unchanged": "重复交付（未变）"}
 STATUS_COLOURS = {"loaded": SERIES[0], "refused": SEVERITY["红"], "superseded": NEUTRAL, "unchanged": SERIES[1]}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+_WHEN_ANY_RED = severity_cells(("params.value > 0", "红"))
+_WHEN_ANY_ORANGE = severity_cells(("params.value > 0", "橙"))
 
 
 def status_chart(daily: list[dict], until: dt.date, days: int = 30) -> go.Figure:
@@ -53,13 +55,11 @@ def report_table(summary: list[dict]) -> tuple[list[dict], list[dict]]:
         {"field": "region_code", "headerName": "区划"},
         {"field": "arrived", "headerName": "到达文件", "type": "rightAligned"},
         {"field": "loaded", "headerName": "已载入", "type": "rightAligned"},
-        {"field": "refused", "headerName": "已拒收", "type": "rightAligned",
-         "cellStyle": {"styleConditions": [{"condition": "params.value > 0",
-                                            "style": {"color": SEVERITY["红"], "fontWeight": 600}}]}},
+        {"field": "refused", "headerName": "已拒收", "type": "rightAligned", "cellStyle": _WHEN_ANY_RED},
         {"field": "rows", "headerName": "载入行数", "type": "rightAligned"},
         _amount_column(unit),
-        {"field": "errors", "headerName": "错误", "type": "rightAligned"},
-        {"field": "warnings", "headerName": "警告", "type": "rightAligned"},
+        {"field": "errors", "headerName": "错误", "type": "rightAligned", "cellStyle": _WHEN_ANY_RED},
+        {"field": "warnings", "headerName": "警告", "type": "rightAligned", "cellStyle": _WHEN_ANY_ORANGE},
     ]
     rows = [{**{k: r[k] for k in ("report", "region_code", "arrived", "loaded", "refused", "rows", "errors",
                                  "warnings")},
@@ -73,15 +73,14 @@ def file_table(files: list[dict]) -> tuple[list[dict], list[dict]]:
     """(columnDefs, rowData) of the per-file table."""
     unit = _table_unit(files, "amount_total_fen")
     columns = [
-        {"field": "name", "headerName": "文件", "pinned": "left", "minWidth": 200},
+        {"field": "name", "headerName": "文件", "minWidth": 230},
         {"field": "status", "headerName": "状态",
-         "cellStyle": {"styleConditions": [{"condition": f"params.value == '{STATUS_LABELS['refused']}'",
-                                            "style": {"color": SEVERITY["红"], "fontWeight": 600}}]}},
+         "cellStyle": severity_cells((f"params.value == '{STATUS_LABELS['refused']}'", "红"))},
         {"field": "rows", "headerName": "行数", "type": "rightAligned"},
         _amount_column(unit),
-        {"field": "errors", "headerName": "错误", "type": "rightAligned"},
-        {"field": "warnings", "headerName": "警告", "type": "rightAligned"},
-        {"field": "recorded_at", "headerName": "记录时间"},
+        {"field": "errors", "headerName": "错误", "type": "rightAligned", "cellStyle": _WHEN_ANY_RED},
+        {"field": "warnings", "headerName": "警告", "type": "rightAligned", "cellStyle": _WHEN_ANY_ORANGE},
+        {"field": "recorded_at", "headerName": "记录时间", "minWidth": 160},
     ]
     rows = [{"name": f["name"], "status": STATUS_LABELS.get(f["status"], f["status"]), "rows": f["rows"],
              "amount": _amount(f["amount_total_fen"], unit), "errors": f["errors"], "warnings": f["warnings"],
@@ -90,18 +89,18 @@ def file_table(files: list[dict]) -> tuple[list[dict], list[dict]]:
     return columns, rows
 
 
+_SEVERITY_CELLS = severity_cells(*((f"params.value == '{SEVERITY_LABELS[s]}'", severity)
+                                    for s, severity in FINDING_SEVERITY.items()))
+
 FINDING_COLUMNS = [
-    {"field": "severity", "headerName": "级别", "pinned": "left", "width": 80,
-     "cellStyle": {"styleConditions": [
-         {"condition": f"params.value == '{SEVERITY_LABELS[s]}'", "style": {"color": colour, "fontWeight": 600}}
-         for s, colour in FINDING_SEVERITY.items() if s != "info"]}},
-    {"field": "file", "headerName": "文件", "minWidth": 180},
-    {"field": "line", "headerName": "行", "type": "rightAligned", "width": 80},
-    {"field": "column", "headerName": "列"},
-    {"field": "value", "headerName": "提供值"},
-    {"field": "expected", "headerName": "应为"},
+    {"field": "severity", "headerName": "级别", "pinned": "left", "width": 80, "cellStyle": _SEVERITY_CELLS},
+    {"field": "file", "headerName": "文件", "minWidth": 230},
+    {"field": "line", "headerName": "行", "type": "rightAligned", "minWidth": 70, "maxWidth": 90},
+    {"field": "column", "headerName": "列", "minWidth": 100},
+    {"field": "value", "headerName": "提供值", "minWidth": 120},
+    {"field": "expected", "headerName": "应为", "minWidth": 120},
     {"field": "message", "headerName": "说明", "minWidth": 320, "wrapText": True, "autoHeight": True},
-    {"field": "rule_id", "headerName": "规则"},
+    {"field": "rule_id", "headerName": "规则", "minWidth": 190},
 ]
 
 
@@ -110,7 +109,7 @@ def finding_rows(findings: list[dict]) -> list[dict]:
 
 
 RULE_COLUMNS = [
-    {"field": "id", "headerName": "规则", "pinned": "left", "minWidth": 150},
+    {"field": "id", "headerName": "规则", "minWidth": 190},
     {"field": "severity", "headerName": "级别", "width": 80},
     {"field": "reports", "headerName": "适用报表"},
     {"field": "cross_file", "headerName": "跨文件", "width": 90},

@@ -1,9 +1,9 @@
-"""The look every plotly figure shares: Chinese fonts, the colour-blind-safe series, compact margins."""
+"""The look figures and grids share: Chinese fonts, the colour-blind-safe series, severity cells."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.theme import FONT_FAMILY, SERIES
+from dashboard.theme import FONT_FAMILY, ON_SEVERITY, SERIES, SEVERITY
 
 
 def base_layout(**overrides) -> go.Layout:
@@ -18,3 +18,11 @@ def base_layout(**overrides) -> go.Layout:
         separators=".,",
         **overrides,
     )
+
+
+def severity_cells(*conditions: tuple[str, str]) -> dict:
+    """AG Grid cellStyle: the first (JavaScript condition, severity 红/橙/黄) that holds paints the cell."""
+    return {"styleConditions": [
+        {"condition": condition, "style": {"backgroundColor": SEVERITY[severity], "color": ON_SEVERITY[severity],
+                                           "fontWeight": 600}}
+        for condition, severity in conditions]}

@@ -15,7 +15,6 @@ from dashboard.figures.ingest import (FINDING_COLUMNS, RULE_COLUMNS, file_table,
 from dashboard.queries import ingest as q
 from dashboard.queries.regions import all_regions, subtree
 from dashboard.state import merge_search, parse_view
-from dashboard.theme import SEVERITY
 
 NAME = "数据接入"
 TREND_DAYS = 30
@@ -64,10 +63,10 @@ def _kpis(summary: list[dict]):
     return dmc.SimpleGrid([
         kpi("到达文件", f"{total['arrived']:,}"),
         kpi("已载入", f"{total['loaded']:,}"),
-        kpi("已拒收", f"{total['refused']:,}", SEVERITY["红"] if total["refused"] else None),
+        kpi("已拒收", f"{total['refused']:,}", "红" if total["refused"] else None),
         kpi("载入行数", f"{total['rows']:,}"),
-        kpi("错误", f"{total['errors']:,}", SEVERITY["红"] if total["errors"] else None),
-        kpi("警告", f"{total['warnings']:,}", SEVERITY["橙"] if total["warnings"] else None),
+        kpi("错误", f"{total['errors']:,}", "红" if total["errors"] else None),
+        kpi("警告", f"{total['warnings']:,}", "橙" if total["warnings"] else None),
     ], cols={"base": 2, "sm": 3, "lg": 6}, spacing="xs")
 
 

@@ -1,0 +1,373 @@
+"""Payment vouchers (PAY), generated day by day against the quotas of the year.
+
+Each line's payments follow a target path: the share of the year's spending pattern reached by the voucher's
+date, times the share of its adjusted amount the unit means to spend. A voucher pays what the line is behind,
+so execution tracks the calendar closely and never passes the quota. Amounts take their leading digits from a
+low-discrepancy sequence per unit, so a unit's amounts follow Benford's law already at a thousand vouchers.
+
+Guards keep the background free of what the rules look for (duplicates, splits, amounts just below the
+procurement limit, large payments on off days or to new payees): those exist only where the demo plants them.
+Memory stays bounded: the year's schedule is a few arrays, and the windows the guards need cover 30 days.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from demo import days
+from demo.budget import MONTHLY, Quota, UnitPlan
+from demo.city import Cast
+
+PHI = (math.sqrt(5) - 1) / 2
+LIMIT = 100_000_000  # 分: the procurement threshold T of SPLIT_PAY / JUST_BELOW (1,000,000 元)
+BAND = 95_000_000  # JUST_BELOW's lower edge
+OFF_DAY_MAX = 5_000_000  # off-day payments stay below OFF_DAY_PAY's 50,000 元
+NEW_PAYEE_MAX = 500_000_000  # a first payment stays below NEW_PAYEE_LARGE's 5,000,000 元
+ROUND = 1_000_000  # ROUND_AMOUNT's 10,000 元
+ROUND_FROM = 10_000_000  # … counted among vouchers ≥ 100,000 元
+BACKGROUND_ROUND_EVERY = 40  # one in 40 large vouchers is round everywhere (a unit's share stays near the region's)
+SPLIT_DAYS, DUP_DAYS = 7, 30
+REFUND_RATE = 0.003
+REFUNDABLE = {"office", "repair", "meeting", "training", "service", "misc", "material", "travel", "labor", "contract",
+              "equipment"}
+DIRECT = {"payroll", "payroll2", "wage", "social", "housing", "people", "enterprise", "contract"}
+PURPOSE = {"payroll": "{m}月基本工资", "payroll2": "{m}月津贴补贴", "wage": "{m}月绩效工资", "social": "{m}月社会保险费",
+           "housing": "{m}月住房公积金", "water": "{m}月水费", "power": "{m}月电费", "telecom": "{m}月通信费",
+           "office": "办公用品采购", "repair": "维修（护）费", "meeting": "会议费", "training": "培训费",
+           "service": "委托业务费", "misc": "其他商品和服务支出", "material": "药品及医用耗材采购", "travel": "差旅费报销",
+           "labor": "劳务费", "contract": "{p}工程进度款", "equipment": "{p}设备款", "people": "{p}发放",
+           "enterprise": "{p}", "sangong": "{e}"}
+SANGONG_PURPOSE = {"30212": "因公出国（境）费用", "30217": "公务接待费", "30231": "公务用车运行维护费", "30913": "公务用车购置",
+                   "31013": "公务用车购置"}
+CONTRACT_WEIGHTS = np.array([0.34, 0.24, 0.16, 0.12, 0.08, 0.06])
+
+
+@dataclass
+class Voucher:
+    no: str
+    day: int  # ordinal
+    quota: Quota
+    payee: int
+    cents: int
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def money(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"
+
+
+class Payments:
+    def __init__(self, cast: Cast, seed: int, scale: float):
+        self.cast = cast
+        self.seed = seed
+        self.scale = scale
+        self.weyl = {u.idx: (u.idx * 0.7548776662) % 1.0 for u in cast.units}
+        self.big_count: dict[int, int] = defaultdict(int)  # vouchers ≥ 100,000 元 per unit (for round amounts)
+        self.first_day: dict[int, int] = {}  # payee -> ordinal of its first payment
+        self.dup_keys: dict[tuple[int, int], int] = {}
+        self.dup_days: deque[tuple[int, list]] = deque()
+        self.split_window: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        self.reserved: dict[tuple[int, int], int] = {}  # (unit, payee) kept clear for a plant until ordinal
+        self.last_amount: dict[int, int] = {}  # person payee -> last amount (a payee's "usual")
+        self.refunds: dict[int, list[tuple[Voucher, int]]] = defaultdict(list)
+        self.refunded: set[str] = set()
+        self.recent: deque[Voucher] = deque(maxlen=4000)  # candidates for planted duplicates
+        self.today: int = 0
+        self.rows: list[dict] = []
+        self.seq = 0
+        self.today_payee: set[tuple[int, int]] = set()
+        self.today_amount: set[tuple[int, int]] = set()
+        self.unit_counts: dict[int, int] = defaultdict(int)  # vouchers ≥ 10 元 per unit in the year
+
+    # -- the year's schedule -------------------------------------------------------------------------------
+    def begin_year(self, y: int, quotas: list[Quota], plans: dict[int, UnitPlan], first_day: dt.date) -> None:
+        """Lay out every voucher of the year (on or after `first_day`) as arrays sorted by day."""
+        self.year = y
+        self.cal = days.year(y)
+        self.quotas = quotas
+        self.plans = plans
+        self.unit_counts.clear()
+        self.big_count.clear()
+        self.static = [dict(quota_id=q.id, region_code=q.unit.region.code, unit_code=q.unit.code, func_code=q.func,
+                            econ_code=q.econ, fund_type=q.fund, project_code=q.project_code) for q in quotas]
+        self.purposes: dict[tuple, str] = {}
+        self.month_end = np.array([self.cal.index(_month_end(self.cal.day(i))) for i in range(self.cal.length)])
+        rng = np.random.default_rng([self.seed, 4, y])
+        parts = []
+        for q in quotas:
+            plan = plans.get(q.unit.idx, _DEFAULT)
+            d, fixed, payee = self._days(q, plan, rng)
+            if not len(d):
+                continue
+            order = np.argsort(d, kind="stable")
+            d, fixed, payee = d[order], fixed[order], payee[order]
+            uniq, start, count = np.unique(d, return_index=True, return_counts=True)
+            j = np.arange(len(d)) - np.repeat(start, count)
+            k = np.repeat(count, count)
+            s = days.shape(y, plan.profile)
+            # a regular monthly payment (wages, utilities) covers its whole month
+            s_day = s[self.month_end[uniq]] if q.mode in MONTHLY else s[uniq]
+            s_prev = np.concatenate([[0.0], s_day[:-1]])
+            frac = np.repeat(s_prev, count) + np.repeat(s_day - s_prev, count) * (j + 1) / k
+            parts.append((d, np.full(len(d), q.idx), np.full(len(d), q.unit.idx), j, frac, fixed, payee))
+        cols = [np.concatenate(c) for c in zip(*parts)]
+        keep = cols[0] >= self.cal.index(first_day) if first_day.year == y else np.ones(len(cols[0]), bool)
+        cols = [c[keep] for c in cols]
+        order = np.lexsort((cols[3], cols[1], cols[2], cols[0]))
+        self.s_day, self.s_quota, _, self.s_j, self.s_frac, self.s_fixed, self.s_payee = [c[order] for c in cols]
+
+    def _days(self, q: Quota, plan: UnitPlan, rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        cal = self.cal
+        if q.mode == "sangong":
+            slots = [s for s in q.slots if s[0] >= q.issued]
+            return (np.array([s[0] for s in slots], dtype=np.int64), np.array([s[1] for s in slots], dtype=np.int64),
+                    np.array([s[2] for s in slots], dtype=np.int64))
+        if q.mode in MONTHLY:
+            per_day = len(q.unit.employees) if q.mode == "wage" else 1
+            d = [cal.next_workday(cal.index(dt.date(self.year, m, MONTHLY[q.mode]))) for m in range(1, 13)]
+            d = np.repeat([x for x in d if x is not None and x >= q.issued], per_day)
+        else:
+            n = q.vouchers * (3 if plan.fabricated else 1)
+            w = days.weights(self.year)[q.issued:]
+            cum = np.cumsum(w) / w.sum()
+            quantiles = (np.arange(n) + rng.random(n)) / n
+            d = q.issued + np.minimum(np.searchsorted(cum, quantiles), len(w) - 1)
+        return d.astype(np.int64), np.zeros(len(d), dtype=np.int64), np.full(len(d), -1, dtype=np.int64)
+
+    # -- one day -------------------------------------------------------------------------------------------
+    def start_day(self, day: dt.date) -> None:
+        self.today = day.toordinal()
+        self.day = day
+        self.prefix = f"PZ{day:%Y%m%d}"
+        self.rows = []
+        self.emitted: list[tuple[int, int, int, Quota]] = []  # (unit, payee, 分, quota) of today's vouchers
+        self.seq = 0
+        self.today_payee.clear()
+        self.today_amount.clear()
+        while self.dup_days and self.dup_days[0][0] < self.today - DUP_DAYS:
+            old, keys = self.dup_days.popleft()
+            for key in keys:
+                if self.dup_keys.get(key) == old:
+                    del self.dup_keys[key]
+        self.dup_days.append((self.today, []))
+
+    def background(self, rng: np.random.Generator) -> None:
+        """The day's scheduled vouchers and due refunds."""
+        index = self.cal.index(self.day)
+        for voucher, cents in self.refunds.pop(self.today, []):
+            self._emit(voucher.quota, voucher.payee, -cents, orig=voucher.no)
+        lo, hi = np.searchsorted(self.s_day, [index, index + 1])
+        if hi == lo:
+            return
+        offday = not self.cal.workday[index]
+        quotas = self.quotas
+        for qi, j, frac, fixed, slot_payee, r in zip(self.s_quota[lo:hi].tolist(), self.s_j[lo:hi].tolist(),
+                                                    self.s_frac[lo:hi].tolist(), self.s_fixed[lo:hi].tolist(),
+                                                    self.s_payee[lo:hi].tolist(), rng.random((hi - lo, 4)).tolist()):
+            q = quotas[qi]
+            if q.closed:
+                continue
+            if fixed:
+                self._try(q, slot_payee, fixed, r, slot=True)
+                continue
+            plan = self.plans.get(q.unit.idx, _DEFAULT)
+            deficit = q.rate * _pace(plan, self.day) * q.adjusted * frac - q.paid
+            if deficit < 5_000:
+                continue
+            cents = self._amount(q, plan, deficit * math.exp(0.35 * (r[0] * 2 - 1)), offday)
+            if cents:
+                self._try(q, self._payee(q, j, r[1]), cents, r)
+
+    def _amount(self, q: Quota, plan: UnitPlan, ideal: float, offday: bool) -> int:
+        unit = q.unit.idx
+        self.weyl[unit] = m = (self.weyl[unit] + PHI) % 1.0
+        if plan.fabricated:  # invented amounts: leading digits spread evenly, not logarithmically
+            m = math.log10(1 + 9 * m)
+        e = math.floor(math.log10(ideal / 100) - m + 0.6)
+        cents = int(round(10 ** (e + m) * 100))
+        limit = q.remaining
+        if offday:
+            limit = min(limit, OFF_DAY_MAX - 1)
+        if plan.favourite is not None and q.project_code:
+            while cents < LIMIT and cents * 10 <= limit:
+                cents *= 10
+            if cents < LIMIT:
+                return 0
+        if offday:
+            while cents > limit:
+                cents //= 10
+        elif cents > limit:  # the line's last payment: exactly what the plan still allows
+            cents = int(min(ideal, limit))
+        if cents >= ROUND_FROM:
+            self.big_count[unit] += 1
+            every = plan.round_every or BACKGROUND_ROUND_EVERY
+            if self.big_count[unit] % every == every // 2 + 1:
+                cents -= cents % ROUND
+        if BAND <= cents < LIMIT:
+            cents //= 10
+        return cents if cents >= 1_000 else 0
+
+    def _payee(self, q: Quota, j: int, u: float) -> int:
+        unit, mode = q.unit, q.mode
+        if mode in ("payroll", "payroll2"):
+            return unit.payroll
+        if mode == "wage":
+            return unit.employees[j % len(unit.employees)]
+        if mode in ("social", "water"):
+            return self.cast.by_region[unit.region.code][mode]
+        if mode in ("housing", "power", "telecom"):
+            return self.cast.fixed[mode]
+        if mode == "travel":
+            return unit.employees[int(u * len(unit.employees))]
+        if mode == "labor":
+            return self.cast.labor_pool[int(u * len(self.cast.labor_pool))]
+        plan = self.plans.get(unit.idx, _DEFAULT)
+        if plan.favourite is not None and q.project_code:
+            return plan.favourite
+        pool = q.payees or unit.suppliers[mode]
+        if mode in ("people", "enterprise"):
+            return pool[int(u * len(pool))]
+        return pool[bisect.bisect_right(_cumulative(mode in ("contract", "equipment"), len(pool)), u)]
+
+    def _alternatives(self, q: Quota, u: float):
+        """Other payees the line could pay instead (lazily: most vouchers never need one)."""
+        unit = q.unit
+        if q.mode in MONTHLY or q.mode == "sangong":
+            return
+        if q.project_code and self.plans.get(unit.idx, _DEFAULT).favourite is not None:
+            return
+        pool = {"travel": unit.employees, "labor": self.cast.labor_pool}.get(q.mode) or q.payees or \
+            unit.suppliers.get(q.mode, [])
+        k = int(u * 7919)
+        for i in range(min(5, len(pool))):
+            yield pool[(k + i) % len(pool)]
+
+    def _try(self, q: Quota, payee: int, cents: int, r, slot: bool = False) -> None:
+        """Pay `cents` to `payee` (or an alternative payee) unless that would create a pattern a rule looks for."""
+        unit = q.unit.idx
+        for candidate in _chain(payee, () if slot else self._alternatives(q, r[2])):
+            amount = cents
+            first = self.first_day.get(candidate)
+            if first is None or first == self.today:
+                while amount >= NEW_PAYEE_MAX:
+                    amount //= 10
+                if BAND <= amount < LIMIT:
+                    amount //= 10
+            if self.clear(unit, candidate, amount):
+                break
+        else:
+            return
+        voucher = self._emit(q, candidate, self._unique(unit, candidate, amount))
+        if not slot and q.mode in REFUNDABLE and amount >= 100_000 and r[3] < REFUND_RATE:
+            self._schedule_refund(voucher, r[3] / REFUND_RATE)
+        if q.mode in ("office", "repair", "service", "misc", "contract", "equipment") and \
+                1_000_000 <= amount <= 50_000_000 and r[3] > 0.95:
+            self.recent.append(voucher)
+
+    def clear(self, unit: int, payee: int, cents: int) -> bool:
+        """Whether paying `payee` today by `unit` keeps the unit clear of same-day and split patterns."""
+        if (unit, payee) in self.today_payee or self.reserved.get((unit, payee), 0) >= self.today:
+            return False
+        return cents >= LIMIT or self.window(unit, payee) + cents < LIMIT
+
+    def window(self, unit: int, payee: int) -> int:
+        """Sum of the unit's sub-limit payments to `payee` within the split window ending today."""
+        entries = self.split_window.get((unit, payee))
+        if not entries:
+            return 0
+        if entries[0][0] < self.today - SPLIT_DAYS:
+            entries[:] = [(d, c) for d, c in entries if d >= self.today - SPLIT_DAYS]
+        return sum(c for _, c in entries)
+
+    def _unique(self, unit: int, payee: int, cents: int) -> int:
+        """The amount nudged by a cent until no duplicate payment (same account and amount) is within 30 days."""
+        while (payee, cents) in self.dup_keys or (unit, cents) in self.today_amount:
+            cents += 1
+        return cents
+
+    def _schedule_refund(self, voucher: Voucher, u: float) -> None:
+        index = self.cal.next_workday(self.cal.index(self.day) + 2 + int(u * 18))
+        if index is None:
+            return
+        part = voucher.cents if u < 0.4 else max(100, int(voucher.cents * (0.1 + 0.8 * u)) // 100 * 100)
+        self.refunds[self.cal.day(index).toordinal()].append((voucher, part))
+        self.refunded.add(voucher.no)
+
+    # -- emitting ------------------------------------------------------------------------------------------
+    def pay(self, q: Quota, payee: int, cents: int, purpose: str | None = None) -> Voucher:
+        """A planted voucher: emitted as given (no guards), registered like any other."""
+        return self._emit(q, payee, cents, purpose=purpose)
+
+    def _emit(self, q: Quota, payee: int, cents: int, orig: str | None = None, purpose: str | None = None) -> Voucher:
+        self.seq += 1
+        no = f"{self.prefix}{self.seq:06d}"
+        unit = q.unit.idx
+        q.paid += cents
+        voucher = Voucher(no, self.today, q, payee, cents)
+        p = self.cast.payees[payee]
+        self.emitted.append((unit, payee, cents, q))
+        if cents > 0:
+            self.first_day.setdefault(payee, self.today)
+            key = (payee, cents)
+            self.dup_keys[key] = self.today
+            self.dup_days[-1][1].append(key)
+            if cents < LIMIT:
+                self.split_window.setdefault((unit, payee), []).append((self.today, cents))
+            self.today_payee.add((unit, payee))
+            self.today_amount.add((unit, cents))
+            if p.person:
+                self.last_amount[payee] = cents
+            if cents >= 1_000:
+                self.unit_counts[unit] += 1
+        row = self.static[q.idx].copy()
+        row.update(voucher_no=no, pay_date=self.day, payee_name=p.name, payee_account=p.account, payee_bank=p.bank,
+                   amount=money(cents), orig_voucher_no=orig or "",
+                   pay_method="直接支付" if q.mode in DIRECT or abs(cents) >= 10_000_000 else "授权支付",
+                   purpose=purpose or (f"退回{orig}" if orig else self._purpose(q)),
+                   handler=q.unit.handlers[self.seq % len(q.unit.handlers)])
+        self.rows.append(row)
+        return voucher
+
+    def _purpose(self, q: Quota) -> str:
+        key = (q.mode, self.day.month, q.project_name, q.econ)
+        text = self.purposes.get(key)
+        if text is None:
+            text = self.purposes[key] = PURPOSE[q.mode].format(m=self.day.month, p=q.project_name,
+                                                               e=SANGONG_PURPOSE.get(q.econ, ""))
+        return text
+
+
+_DEFAULT = UnitPlan()
+
+
+@lru_cache(maxsize=64)
+def _cumulative(contract: bool, n: int) -> list[float]:
+    """Cumulative choice weights over a payee list: a few main contractors, or a long tail of suppliers."""
+    w = CONTRACT_WEIGHTS[:n] if contract else 1 / np.arange(1, n + 1) ** 0.7
+    return (np.cumsum(w) / w.sum())[:-1].tolist()
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = day.replace(day=28) + dt.timedelta(days=4)
+    return following - dt.timedelta(days=following.day)
+
+
+def _pace(plan: UnitPlan, day: dt.date) -> float:
+    """How much of its plan a unit pays by `day`: all, half (lagging), or held back in autumn (year-end surge)."""
+    if plan.pace == "lag":
+        return 0.5
+    if plan.pace == "surge" and 9 <= day.month <= 11:
+        return 0.72
+    return 1.0
