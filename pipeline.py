@@ -1,7 +1,18 @@
-"""What follows a T+1 ingest: the stages downstream of the warehouse, refreshed for the dates it touched."""
+"""What follows a T+1 ingest, and the daily job that runs it all.
+
+The ingest loads; the stages downstream of the warehouse (indicator snapshots, alerts, quarterly briefing)
+register a step here and are refreshed for the dates the load touched.
+"""
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import datetime as dt
+from pathlib import Path
+from typing import Callable
+
+from sqlalchemy import Engine, func, select
+
+STEPS: list[Callable[[Engine, dt.date, dt.date], None]] = []
+MAX_CATCH_UP_DAYS = 31
 
 
 def refresh_after_ingest(engine: Engine, result) -> None:
@@ -10,8 +21,26 @@ def refresh_after_ingest(engine: Engine, result) -> None:
     if since is None:
         return
     until = max(f.business_date for f in result.files)
-    for step in _STEPS:
+    for step in STEPS:
         step(engine, since, until)
 
 
-_STEPS: list = []
+def dates_due(engine: Engine, today: dt.date) -> list[dt.date]:
+    """T+1: yesterday, plus any business dates missed since the last one loaded (a server down for a weekend)."""
+    from warehouse.schema import ingest_file
+
+    yesterday = today - dt.timedelta(days=1)
+    with engine.connect() as conn:
+        last = conn.execute(select(func.max(ingest_file.c.business_date))).scalar()
+    first = yesterday if last is None else max(last + dt.timedelta(days=1), yesterday - dt.timedelta(days=MAX_CATCH_UP_DAYS))
+    first = min(first, yesterday)
+    return [first + dt.timedelta(days=i) for i in range((yesterday - first).days + 1)]
+
+
+def run_daily_job(engine: Engine, inbox: Path, today: dt.date | None = None):
+    """The daily T+1 job: ingest the dates due, then refresh everything downstream."""
+    from ingest.load import ingest_dates
+
+    result = ingest_dates(engine, Path(inbox), dates_due(engine, today or dt.date.today()))
+    refresh_after_ingest(engine, result)
+    return result

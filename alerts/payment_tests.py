@@ -33,7 +33,7 @@ FINDING_COLUMNS = ["rule_id", "subject_level", "subject_code", "region_code", "u
 EVIDENCE_LIMIT = 100  # vouchers listed for one finding (largest first); the message gives the full count
 
 _REQUIRED = ("voucher_no", "pay_date", "region_code", "unit_code", "payee_account", "payee_name", "amount_fen")
-_DAY_SPAN = 1 << 20  # day offsets within one group stay below this (≈ 2,870 years), see _window_ends
+_DAY_SPAN = 1 << 20  # day offsets within one group stay below this (≈ 2,870 years), see window_bounds
 
 
 def yuan(fen: int) -> str:
@@ -181,7 +181,7 @@ def same_same_different(pay: pd.DataFrame, rule_id: str, *, min_amount_fen: int)
 
 # --- procurement threshold -------------------------------------------------------------------------------
 
-def _codes(v: pd.DataFrame, columns: list[str]) -> np.ndarray:
+def group_codes(v: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """Dense integer ids of the distinct combinations of `columns` (hashing, no string sort)."""
     codes = np.zeros(len(v), dtype=np.int64)
     for column in columns:
@@ -191,10 +191,13 @@ def _codes(v: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return codes
 
 
-def _window_ends(group: np.ndarray, day: np.ndarray, window_days: int) -> np.ndarray:
-    """For rows sorted by (group, day): the end (exclusive) of each row's window [day, day + window_days]."""
-    key = group.astype(np.int64) * _DAY_SPAN + (day - day.min())
-    return np.searchsorted(key, key + window_days, side="right")
+def window_bounds(group: np.ndarray, day: np.ndarray, before: int, after: int) -> tuple[np.ndarray, np.ndarray]:
+    """For rows sorted by (group, day): the positions [lo, hi) of the rows of the same group whose day lies in
+    [day − before, day + after]."""
+    if not len(day):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    key = group.astype(np.int64) * _DAY_SPAN + (day - day.min() + before)
+    return np.searchsorted(key, key - before, side="left"), np.searchsorted(key, key + after, side="right")
 
 
 def split_payments(pay: pd.DataFrame, *, limit_fen: int, window_days: int, min_vouchers: int) -> pd.DataFrame:
@@ -206,25 +209,24 @@ def split_payments(pay: pd.DataFrame, *, limit_fen: int, window_days: int, min_v
     """
     v = counted_vouchers(pay)
     below = np.flatnonzero(v["amount_fen"].to_numpy() < limit_fen)
-    group = _codes(v.iloc[below], ["unit_code", "payee_account"])
+    group = group_codes(v.iloc[below], ["unit_code", "payee_account"])
     candidate = np.bincount(group)[group] >= min_vouchers if len(group) else np.zeros(0, dtype=bool)
     rows, group = below[candidate], group[candidate]
     day, amount = v["day"].to_numpy()[rows], v["amount_fen"].to_numpy()[rows]
     order = np.lexsort((day, group))  # rows stay positions into v: no column is copied until the end
     rows, group, day, amount = rows[order], group[order], day[order], amount[order]
-    start = np.arange(len(rows))
-    end = _window_ends(group, day, window_days) if len(rows) else start
+    lo, hi = window_bounds(group, day, 0, window_days)
     cumulative = np.concatenate([[0], np.cumsum(amount)])
-    total, count = cumulative[end] - cumulative[start], end - start
-    inside_previous = np.zeros(len(rows), dtype=bool)
-    inside_previous[1:] = (group[1:] == group[:-1]) & (end[1:] == end[:-1])
+    total, count = cumulative[hi] - cumulative[lo], hi - lo
+    inside_previous = np.zeros(len(rows), dtype=bool)  # same end as the window before: contained in it
+    inside_previous[1:] = (group[1:] == group[:-1]) & (hi[1:] == hi[:-1])
     hits = np.flatnonzero((count >= min_vouchers) & (total >= limit_fen) & ~inside_previous)
     if not len(hits):
         return no_findings()
-    first, last = v.iloc[rows[hits]], v.iloc[rows[end[hits] - 1]]
+    first, last = v.iloc[rows[lo[hits]]], v.iloc[rows[hi[hits] - 1]]
     refs = v["ref"].to_numpy()
-    evidence = [tuple(r for _, r in sorted(zip(day[s:e], refs[rows[s:e]]))[:EVIDENCE_LIMIT])
-                for s, e in zip(hits, end[hits])]
+    evidence = [tuple(r for _, r in sorted(zip(day[a:b], refs[rows[a:b]]))[:EVIDENCE_LIMIT])
+                for a, b in zip(lo[hits], hi[hits])]
     message = [f"单位 {u} 于 {d1:%Y-%m-%d} 至 {d2:%Y-%m-%d} 向收款账号 {a}（{n}）支付 {c} 笔，每笔均低于 "
                f"{yuan(limit_fen)} 元，合计 {yuan(t)} 元"
                for u, a, n, d1, d2, c, t in zip(first["unit_code"], first["payee_account"], first["payee_name"],
@@ -318,7 +320,7 @@ def benford_units(pay: pd.DataFrame, *, min_vouchers: int, min_amount_fen: int, 
     """
     v = counted_vouchers(pay)
     v = v[v["amount_fen"] >= min_amount_fen].reset_index(drop=True)
-    unit = _codes(v, ["region_code", "unit_code"])
+    unit = group_codes(v, ["region_code", "unit_code"])
     bins = digit_bins(2)
     leading = leading_digits(v["amount_fen"], 2)
     counts = np.bincount(unit * len(bins) + leading - bins[0], minlength=len(bins) * (unit.max() + 1 if len(v) else 0))

@@ -37,9 +37,10 @@ def _dates(date, start, end) -> list[dt.date]:
 @click.option("--from", "start", callback=parse_date, help="起始业务日期 / first business date")
 @click.option("--to", "end", callback=parse_date, help="截止业务日期 / last business date")
 @click.option("--quiet", is_flag=True, help="不显示进度 / no progress bar")
+@click.option("--no-refresh", is_flag=True, help="只导入，不刷新指标与预警（基准测试用）/ load only, no downstream refresh (benchmarks)")
 @db_option
 @fails_cleanly
-def ingest(inbox, date, start, end, quiet, db_url):
+def ingest(inbox, date, start, end, quiet, no_refresh, db_url):
     from ingest.load import ingest_dates
     from pipeline import refresh_after_ingest
     from warehouse.db import open_store
@@ -58,7 +59,8 @@ def ingest(inbox, date, start, end, quiet, db_url):
                 bar.update(1)
 
         result = ingest_dates(engine, inbox, days, progress=progress)
-    refresh_after_ingest(engine, result)
+    if not no_refresh:
+        refresh_after_ingest(engine, result)
     loaded, refused, unchanged = (result.count(s) for s in ("loaded", "refused", "unchanged"))
     rows = sum(f.rows for f in result.files if f.status == "loaded")
     errors = sum(f.errors for f in result.files) + result.batch_findings

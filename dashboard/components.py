@@ -42,9 +42,9 @@ def empty_state(detail: str | None = None) -> dmc.Center:
     return dmc.Center(dmc.Stack(lines, gap=4, align="center"), mih=120, className="empty-state")
 
 
-def pending_page(title: str, subtitle: str, sections: tuple[str, ...]) -> dmc.Stack:
-    """A page whose figures come from the indicator layer: its sections in place, each saying 暂无数据."""
-    detail = "本页指标尚未生成：数据载入并完成指标计算后显示。"
+def pending_page(title: str, subtitle: str, sections: tuple[str, ...],
+                 detail: str = "本页指标尚未生成：数据载入并完成指标计算后显示。") -> dmc.Stack:
+    """A page whose figures come from a later layer: its sections in place, each saying 暂无数据."""
     return page(title, *(section(name, empty_state(detail)) for name in sections), subtitle=subtitle)
 
 

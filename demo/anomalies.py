@@ -145,12 +145,13 @@ class Anomalies:
                 if nov:
                     self.tasks[int(self.rng.choice(nov))].append(("SANGONG_OVER", u))
         self.checks: dict[int, list] = defaultdict(list)
-        if dt.date(y, 4, 1) <= last:
-            self.checks[cal.index(min(last, dt.date(y, 6, 30)))].append(self._check_lag)
-        self.checks[cal.index(min(last, dt.date(y, 9, 30)))].append(self._check_sangong)
-        self.checks[cal.index(last)].append(self._check_year)
-        if last.month == 12 and last.day == 31:
-            self.checks[cal.index(dt.date(y, 11, 30))].append(self._snapshot_november)
+        if self.start <= dt.date(y, 1, 1):  # a year seen from its middle: its unit-level figures mean nothing
+            if dt.date(y, 4, 1) <= last:
+                self.checks[cal.index(min(last, dt.date(y, 6, 30)))].append(self._check_lag)
+            self.checks[cal.index(min(last, dt.date(y, 9, 30)))].append(self._check_sangong)
+            self.checks[cal.index(last)].append(self._check_year)
+            if last.month == 12 and last.day == 31:
+                self.checks[cal.index(dt.date(y, 11, 30))].append(self._snapshot_november)
         self.supplements = [e for e in events if e.kind == "追加"]
         self.observed = _Observed()
 

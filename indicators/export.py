@@ -57,6 +57,8 @@ def _json(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, Decimal)):
         return str(value)  # exact: a Decimal is written as the number it is, never through a float
+    if isinstance(value, float):
+        return repr(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return json.dumps(value.isoformat())
     if isinstance(value, (list, tuple)):
@@ -79,7 +81,7 @@ def safe_text(text: str) -> str:
 def _csv_cell(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+    if isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -120,7 +122,7 @@ def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = No
             value = r.get(c)
             if value is None:
                 sheet.write_blank(i, j, None)
-            elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            elif isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
                 sheet.write_number(i, j, float(value), formats.get(unit))
             elif isinstance(value, dt.datetime):
                 sheet.write_datetime(i, j, value, date_format)

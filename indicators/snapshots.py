@@ -120,8 +120,9 @@ def _day_rows(sc: Scope) -> State:
 def _read_state(sc: Scope, day: dt.date) -> State:
     """The state stored for `day`: 本级 rows per region and fund type, and unit rows."""
     stmt = (select(snap.c.family, snap.c.level, snap.c.code, snap.c.breakdown, snap.c.indicator, snap.c.value)
-            .where(snap.c.date == day, snap.c.family.in_(("execution", "revenue")), snap.c.breakdown != ALL,
-                   ((snap.c.level == "region") & (snap.c.scope == OWN)) | (snap.c.level == "unit")))
+            .where(snap.c.date == day, snap.c.family.in_(("execution", "revenue")),
+                   ((snap.c.level == "region") & (snap.c.scope == OWN) & (snap.c.breakdown != ALL))
+                   | (snap.c.level == "unit")))
     state = State(day, {}, {}, {})
     wanted = {"execution": set(part_ids("execution")), "revenue": {"collected", "tax_collected"}}
     for family, level, code, bk, ind, value in sc.conn.execute(stmt):

@@ -151,6 +151,12 @@ def test_split_pay_reports_a_group_once_with_all_its_vouchers():
     assert found.loc[0, "amount_fen"] == 180_000_000
 
 
+def test_split_pay_same_day_vouchers_form_one_group():
+    found = split(frame(voucher("V2", "2025-06-01", 400_000), voucher("V1", "2025-06-01", 400_000),
+                        voucher("V3", "2025-06-02", 400_000)))
+    assert evidence(found) == [("330100/V1", "330100/V2", "330100/V3")]
+
+
 def test_split_pay_overlapping_windows_are_separate_groups():
     found = split(frame(*(voucher(f"V{i}", f"2025-06-{1 + 3 * i:02d}", 400_000) for i in range(4))))
     assert evidence(found) == [("330100/V0", "330100/V1", "330100/V2"), ("330100/V1", "330100/V2", "330100/V3")]

@@ -11,4 +11,4 @@ dash.register_page(__name__, path="/alerts", name=NAME, title=f"{NAME} · 预算
 
 
 def layout(**_query):
-    return pending_page(NAME, SUBTITLE, SECTIONS)
+    return pending_page(NAME, SUBTITLE, SECTIONS, detail="本页预警尚未生成：数据载入并完成预警计算后显示。")

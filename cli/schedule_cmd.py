@@ -1,0 +1,58 @@
+"""`python app.py schedule`: the daily T+1 job in-process, for deployments without cron."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cli.common import db_option, fails_cleanly
+
+HELP = """每天在指定时间运行 T+1 任务：导入昨天（及此前漏导）的交付，刷新指标与预警。
+Run the daily T+1 job at a set time: ingest yesterday's delivery (and any missed dates), refresh downstream."""
+
+
+def build_scheduler(job, at: str, blocking: bool = True):
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    hour, minute = (int(x) for x in at.split(":"))
+    scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="Asia/Shanghai")
+    scheduler.add_job(job, CronTrigger(hour=hour, minute=minute, timezone="Asia/Shanghai"), id="t_plus_1",
+                      max_instances=1, coalesce=True, misfire_grace_time=3600)
+    return scheduler
+
+
+def _at(_ctx, _param, value: str) -> str:
+    try:
+        hour, minute = (int(x) for x in value.split(":"))
+        assert 0 <= hour < 24 and 0 <= minute < 60
+    except (ValueError, AssertionError):
+        raise click.BadParameter(f"时间应为 HH:MM：{value} / time must be HH:MM")
+    return value
+
+
+@click.command(help=HELP)
+@click.option("--at", "at", default="07:30", show_default=True, callback=_at, help="每日运行时间 / daily time (HH:MM, 北京时间)")
+@click.option("--inbox", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="交付根目录 / inbox holding YYYYMMDD folders")
+@click.option("--run-now", is_flag=True, help="启动时先运行一次 / run once at start")
+@db_option
+@fails_cleanly
+def schedule(at, inbox, run_now, db_url):
+    from pipeline import run_daily_job
+    from warehouse.db import open_store
+
+    engine = open_store(db_url)
+
+    def job():
+        result = run_daily_job(engine, inbox)
+        click.echo(f"T+1 完成 / done: 文件 files {len(result.files)}, 拒收 refused {result.count('refused')}")
+
+    if run_now:
+        job()
+    click.echo(f"每日 {at} 运行 T+1 任务（Ctrl+C 退出）/ daily T+1 job at {at} (Ctrl+C to stop)")
+    build_scheduler(job, at).start()
+
+
+COMMANDS = [schedule]

@@ -1,0 +1,84 @@
+"""`python app.py report`: the spec's field names, exported numbers, CSV/XLSX that never turn text into
+formulas, clean one-line failures."""
+import json
+from decimal import Decimal
+
+import openpyxl
+from click.testing import CliRunner
+
+from cli import main
+from indicators.registry import fields, label
+from tests import test_execution
+from tests.builders import Builder
+
+ARGS = ["report", "execution", "--date", "2026-06-30"]
+
+
+def run(url, *args):
+    return CliRunner().invoke(main, [*args, "--db", url], catch_exceptions=False)
+
+
+def build(url):
+    from warehouse.db import open_store
+    engine = open_store(url)
+    test_execution.build(engine)
+    b = Builder(engine)
+    b.unit("500001", "=1+1", "500", "@SUM(A1)", "419900")  # names a spreadsheet would evaluate
+    b.quota("X1", "500001", "10", "2026-01-02")
+    return engine
+
+
+def test_json_fields_and_numbers(sqlite_url):
+    build(sqlite_url)
+    result = run(sqlite_url, *ARGS)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout, parse_float=Decimal)
+    assert all(list(r) == fields("execution") for r in rows)
+    top = rows[0]
+    assert (top["code"], top["scope"], top["fund_type"], top["date"]) == ("419900", "全辖", "全部", "2026-06-30")
+    assert '"adjusted_budget": 2450010.00' in result.stdout and '"execution_rate": 0.257142' in result.stdout
+    assert top["lag_pp"] == Decimal("-23.87") and rows[-1]["execution_rate"] is None
+    units = json.loads(run(sqlite_url, *ARGS, "--level", "unit", "--fund-type", "政府性基金预算").stdout)
+    assert [(r["code"], r["fund_type"]) for r in units] == [("100002", "政府性基金预算"), ("300001", "政府性基金预算")]
+
+
+def test_csv_and_xlsx_keep_text_as_text(sqlite_url, tmp_path):
+    build(sqlite_url)
+    result = CliRunner().invoke(main, [*ARGS, "--level", "dept", "--format", "csv", "--db", sqlite_url])
+    data = result.stdout_bytes
+    assert data.startswith("\ufeff".encode()) and result.exit_code == 0
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == ",".join(fields("execution"))
+    assert any(line.startswith("dept,500,'@SUM(A1),全辖,2026-06-30,全部,10.00,10.00,0.00,0.000000") for line in lines)
+
+    out = tmp_path / "execution.xlsx"
+    assert run(sqlite_url, *ARGS, "--level", "unit", "--format", "xlsx", "--out", str(out)).exit_code == 0
+    sheet = openpyxl.load_workbook(out).active
+    header = [c.value for c in sheet[1]]
+    assert header == [label("execution", f) for f in fields("execution")]
+    assert header[:3] == ["层级", "编码", "名称"] and "执行率" in header
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "500001")
+    assert (row[2].value, row[2].data_type) == ("=1+1", "s")
+    budget = row[header.index("调整后预算")]
+    assert budget.value == 10 and budget.number_format == "#,##0.00"
+
+
+def test_failures_are_one_line(sqlite_url, tmp_path):
+    build(sqlite_url)
+    for args in ([*ARGS, "--region", "999999"], ["report", "debt", "--date", "2026-06-30", "--fund-type", "一般公共预算"],
+                 ["report", "debt", "--date", "2026-06-30", "--level", "unit"]):
+        result = CliRunner().invoke(main, [*args, "--db", sqlite_url])
+        assert result.exit_code != 0 and len(result.output.strip().splitlines()) == 1, result.output
+    assert run(sqlite_url, *ARGS, "--format", "xlsx").exit_code != 0  # xlsx needs --out
+    assert run(sqlite_url, "report", "execution", "--date", "2026-13-01").exit_code != 0
+
+
+def test_every_indicator_report_and_records(sqlite_url):
+    build(sqlite_url)
+    for name in ("sangong", "revenue", "debt", "assets", "audit", "projects", "forecast"):
+        result = run(sqlite_url, "report", name, "--date", "2026-06-30")
+        assert result.exit_code == 0, (name, result.output)
+        rows = json.loads(result.stdout)
+        assert all(list(r) == fields(name) for r in rows)
+    ingest = run(sqlite_url, "report", "ingest", "--date", "2026-06-30", "--format", "csv")
+    assert ingest.exit_code == 0 and ingest.stdout.lstrip("\ufeff").splitlines() == [",".join(fields("ingest"))]
