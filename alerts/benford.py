@@ -18,7 +18,6 @@ import pandas as pd
 
 # Nigrini's MAD cut-offs: at or below the first is close conformity, then acceptable, marginal, beyond = none.
 MAD_BANDS = {1: (0.006, 0.012, 0.015), 2: (0.0012, 0.0018, 0.0022)}
-CONFORMITY = ("close", "acceptable", "marginal", "nonconformity")
 CONFORMITY_LABELS = {"close": "高度符合", "acceptable": "可接受", "marginal": "勉强可接受",
                      "nonconformity": "不符合"}
 
@@ -34,7 +33,7 @@ def exact_integers(amounts: Iterable) -> np.ndarray:
     if isinstance(amounts, (pd.Series, pd.Index)) and pd.api.types.is_integer_dtype(amounts.dtype):
         return amounts.to_numpy(dtype=np.int64)
     values = np.asarray(amounts if isinstance(amounts, np.ndarray) else list(amounts))
-    if values.dtype.kind in "iu":
+    if values.dtype.kind in "iu" or values.size == 0:
         return values.astype(np.int64)
     if values.dtype.kind != "O" or not all(isinstance(v, (Decimal, int, np.integer)) for v in values.flat):
         raise TypeError("Benford tests need exact amounts: integer 分 or Decimal, not floats")
@@ -107,16 +106,17 @@ def tally(leading: np.ndarray, digits: int) -> DigitTest:
     bins = digit_bins(digits)
     leading = np.asarray(leading, dtype=np.int64)
     n = int(leading.size)
+    if not n:
+        raise ValueError("a digit test needs at least one amount > 0")
     counts = np.bincount(leading - bins[0], minlength=len(bins))[: len(bins)]
     expected = np.log10(1 + 1 / bins)
-    actual = counts / n if n else np.zeros(len(bins))
+    actual = counts / n
     gap = np.abs(actual - expected)
     # Nigrini's continuity correction 1/(2N) applies only when smaller than the gap it corrects.
-    correction = 1 / (2 * n) if n else 0.0
-    numerator = np.where(correction < gap, gap - correction, gap)
-    z = numerator / np.sqrt(expected * (1 - expected) / n) if n else np.zeros(len(bins))
+    correction = 1 / (2 * n)
+    z = np.where(correction < gap, gap - correction, gap) / np.sqrt(expected * (1 - expected) / n)
     expected_count = expected * n
-    chi = float(((counts - expected_count) ** 2 / expected_count).sum()) if n else 0.0
+    chi = float(((counts - expected_count) ** 2 / expected_count).sum())
     table = pd.DataFrame({"count": counts, "expected_count": expected_count, "actual": actual,
                           "expected": expected, "difference": counts - expected_count, "z": z},
                          index=pd.Index(bins, name="digit"))

@@ -46,10 +46,10 @@ def voucher_ref(region_code: pd.Series, voucher_no: pd.Series) -> pd.Series:
     return region_code.astype(str) + "/" + voucher_no.astype(str)
 
 
-def counted_vouchers(pay: pd.DataFrame) -> pd.DataFrame:
-    """The vouchers that count as payments: the columns the tests read plus `ref`, `day` (days since 1970)
-    and `net_fen` (amount less its refunds)."""
-    missing = [c for c in _REQUIRED if c not in pay.columns]
+def counted_vouchers(pay: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The vouchers that count as payments: the columns the tests read and `extra` ones, plus `ref`, `day`
+    (days since 1970) and `net_fen` (amount less its refunds)."""
+    missing = [c for c in (*_REQUIRED, *extra) if c not in pay.columns]
     if missing:
         raise ValueError(f"支付凭证数据缺少列：{', '.join(missing)}")
     amount = pay["amount_fen"].astype("int64")
@@ -62,7 +62,7 @@ def counted_vouchers(pay: pd.DataFrame) -> pd.DataFrame:
                                                                 refunds["orig_voucher_no"])).sum()
         refunded = ref.map(per_original).fillna(0).astype("int64")
     keep = (amount > 0) & (refunded < amount)
-    out = pay.loc[keep, list(_REQUIRED)].reset_index(drop=True)
+    out = pay.loc[keep, [*_REQUIRED, *extra]].reset_index(drop=True)
     for column in ("region_code", "unit_code", "payee_account", "payee_name"):
         out[column] = out[column].astype(str)
     out["amount_fen"] = amount[keep].to_numpy()
@@ -326,7 +326,7 @@ def benford_units(pay: pd.DataFrame, *, min_vouchers: int, min_amount_fen: int, 
     counts = np.bincount(unit * len(bins) + leading - bins[0], minlength=len(bins) * (unit.max() + 1 if len(v) else 0))
     counts = counts.reshape(-1, len(bins))
     deviation = mean_absolute_deviation(counts, 2)
-    fired = np.flatnonzero((counts.sum(axis=1) >= min_vouchers) & (deviation > mad))
+    fired = np.flatnonzero((counts.sum(axis=1) >= min_vouchers) & (deviation > float(mad)))
     if not len(fired):
         return no_findings()
     by_unit = np.argsort(unit, kind="stable")

@@ -216,7 +216,7 @@ def _params(given: dict, default: dict, where: str, problems: list[str]) -> dict
     return out
 
 
-def _threshold(name: str, given, default: dict, where: str, problems: list[str]) -> Threshold | None:
+def _threshold(name: str, given, default: dict, where: str, problems: list[str]) -> Threshold:
     where = f"{where}阈值 {name}"
     given = _mapping(given, where, problems)
     op = given.get("op", default["op"])

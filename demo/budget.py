@@ -117,8 +117,9 @@ class Sangong:
         return [{"month": int(m), "day": int(rng.integers(3, 27)), "amount": fen(rng.uniform(lo, hi)) + int(rng.integers(100)),
                  "payee": payees[int(rng.integers(len(payees)))], "last": None} for m in months]
 
-    def year(self, unit: Unit, econ: str, y: int, rng, variant: str = "") -> tuple[list, int]:
-        """This year's slots [(day of year, 分, payee)] and the budget that covers them."""
+    def year(self, unit: Unit, econ: str, y: int, rng, earliest: int, variant: str = "") -> tuple[list, int]:
+        """This year's slots [(day of year, 分, payee)] and the budget that covers them (none before `earliest`,
+        when every January quota has been issued)."""
         cal = days.year(y)
         slots = self.slots[(unit.idx, econ)]
         if variant == "early":  # this year's budget runs out before October: later slots are gone for good
@@ -131,7 +132,7 @@ class Sangong:
             wanted = dt.date(y, s["month"], s["day"])
             if s["last"] is not None:
                 wanted = max(wanted, _same_day_next_year(s["last"]))
-            index = cal.next_workday(cal.index(wanted))
+            index = cal.next_workday(max(earliest, cal.index(wanted)))
             s["last"] = cal.day(index)
             out.append((index, s["amount"], s["payee"]))
         total = sum(a for _, a, _ in out)
@@ -207,7 +208,8 @@ class Budget:
                 add(u, "年初预算", day, fen(g * line.share * rng.uniform(0.9, 1.1)), u.func, line.econ, line.mode)
             for econ in u.sangong:
                 variant = plan.sangong[0] if plan.sangong and plan.sangong[1] == econ else ""
-                slots, budget = self.sangong.year(u, econ, y, rng, variant if variant in ("yoy", "early") else "")
+                slots, budget = self.sangong.year(u, econ, y, rng, january[-1] + 1,
+                                                  variant if variant in ("yoy", "early") else "")
                 q = add(u, "年初预算", day, budget, u.func, econ, "sangong", rate=1.0)
                 q.slots = slots
             for spec in u.projects:

@@ -200,11 +200,8 @@ class Payments:
         limit = q.remaining
         if offday:
             limit = min(limit, OFF_DAY_MAX - 1)
-        if plan.favourite is not None and q.project_code:
-            while cents < LIMIT and cents * 10 <= limit:
-                cents *= 10
-            if cents < LIMIT:
-                return 0
+        if plan.favourite is not None and q.project_code:  # one contractor, paid in sums ≥ the limit
+            return min(int(ideal), limit) if ideal >= LIMIT and limit >= LIMIT else 0
         if offday:
             while cents > limit:
                 cents //= 10

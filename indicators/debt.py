@@ -27,6 +27,7 @@ REGION_WIDE = None  # bucket key of figures that are the region's, whatever the 
 ANNUAL, SEMIANNUAL, AT_MATURITY = "按年付息", "半年付息", "到期一次还本付息"
 PRINCIPAL, COUPON = "本金", "利息"
 _RATE_SCALE = 100 * 10_000  # coupon_rate_e4 is percent × 10^4
+FLOW_PARTS = {"还本": "principal_repaid_ytd", "付息": "interest_paid_ytd"}  # 发行费 counts in neither
 
 
 def debt(engine, date: dt.date, region: str | None = None, level: str = "region") -> list[dict]:
@@ -74,8 +75,8 @@ def debt_groups(sc: Scope, spent: dict | None = None) -> dict:
                                       .where(caps.c.region_code.in_(codes)).group_by(caps.c.region_code)):
         put(grouped, rc, REGION_WIDE, {"fiscal_capacity": as_int(amount)})
     if spent is None:
-        spent = {k: v for k, v in spend_cube(sc.conn, sc.start, sc.day, ("region_code", "fund_type"), codes,
-                                               {"fund_type": INTEREST_BASE.values()}).items()}
+        spent = spend_cube(sc.conn, sc.start, sc.day, ("region_code", "fund_type"), codes,
+                           {"fund_type": INTEREST_BASE.values()})
     for bt, ft in INTEREST_BASE.items():
         for (rc, f), amount in spent.items():
             if f == ft and rc in codes:
@@ -86,8 +87,6 @@ def debt_groups(sc: Scope, spent: dict | None = None) -> dict:
             "due_12m": bond.due_within(sc.day, 365)})
     return grouped
 
-
-FLOW_PARTS = {"还本": "principal_repaid_ytd", "付息": "interest_paid_ytd"}
 
 
 # Row sources: the calculator sums them, explain() lists them ------------------------------------------------
@@ -202,12 +201,11 @@ def round_fen(value: Decimal) -> int:
 
 def scheduled_bonds(sc: Scope) -> list[Bond]:
     """Bonds of the scope issued on or before D whose service can fall in Y or within 12 months of D."""
-    horizon_start = sc.start
     bonds = {r.bond_code: Bond(*r, []) for r in sc.conn.execute(
         select(debt_bond.c.bond_code, debt_bond.c.bond_name, debt_bond.c.region_code, debt_bond.c.bond_type,
                debt_bond.c.issue_date, debt_bond.c.maturity_date, debt_bond.c.coupon_rate_e4,
                debt_bond.c.coupon_freq, debt_bond.c.amount_fen)
-        .where(debt_bond.c.issue_date <= sc.day, debt_bond.c.maturity_date >= horizon_start,
+        .where(debt_bond.c.issue_date <= sc.day, debt_bond.c.maturity_date >= sc.start,
                debt_bond.c.region_code.in_(sc.codes)))}
     if bonds:
         for code, day, amount in sc.conn.execute(

@@ -131,8 +131,6 @@ def _member(sc: Scope, fam, scope: dict) -> dict:
     if sc.depth:
         member["depth"] = sc.depth
     key = fam.keys[0] if fam.keys and fam.keys[0] in BREAKDOWN_DEFAULT else None
-    if fam.id == "assets":
-        key = "category"
     if key:
         value = code if (sc.level == "fund_type" and key == "fund_type") else scope.get(key, BREAKDOWN_DEFAULT[key])
         if value is None:

@@ -18,7 +18,7 @@ from sqlalchemy import case, func, select
 from indicators.facts import as_int, budget_cube
 from indicators.formula import ratio
 from indicators.members import row
-from indicators.scope import FULL, OWN, Scope, names, open_scope, unit_depts
+from indicators.scope import FULL, OWN, Scope, names, open_scope
 from warehouse.schema import dm_unit, pay
 
 MIN_YEARS = 3

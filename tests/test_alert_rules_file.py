@@ -137,4 +137,5 @@ def test_listing_writes_thresholds_and_parameters_in_chinese():
     assert lag["params"] == "min_adjusted_budget_yuan = 1,000,000 元；start_month = 4 月"
     assert rows["SUPPLEMENT_HIGH"]["thresholds"] == "supplement_rate_pct > 20% → 黄，50% → 橙；supplement_count >= 3 个 → 黄"
     assert "procurement_limit_yuan = 1,000,000 元（全局）" in rows["JUST_BELOW"]["params"]
-    assert set(lag) == {"rule_id", "name", "enabled", "subjects", "category", "severity", "thresholds", "params", "basis"}
+    assert set(lag) == {"rule_id", "name", "enabled", "subjects", "category", "severity", "thresholds", "params",
+                        "basis"}

@@ -74,6 +74,8 @@ def test_digits_come_from_the_exact_value():
 
 def test_refunds_and_zero_are_not_tested():
     assert digit_test([-120, 0, 150, 180], 1).n == 2
+    with pytest.raises(ValueError, match="at least one"):
+        digit_test([-120, 0], 1)
 
 
 def test_z_uses_the_continuity_correction_only_when_smaller_than_the_gap():
