@@ -240,7 +240,7 @@ class Budget:
             if mode == "people":
                 payees = self.cast.people(max(10, round(60 * self.scale)))
             elif mode == "enterprise":
-                payees = list(rng.choice(self.cast.soes, size=2, replace=False))
+                payees = list(self.cast.soes)
             else:
                 pool = unit.suppliers["contract" if mode == "contract" else mode]
                 payees = list(rng.choice(pool, size=min(len(pool), int(rng.integers(4, 7))), replace=False))
@@ -303,7 +303,7 @@ class Budget:
             return len(q.slots)
         if q.mode in MONTHLY:
             return 0  # fixed by the calendar
-        n = INTENSITY[q.mode] * np.sqrt(max(q.amount, 0) / 100) / 40 * self.scale * rng.uniform(0.8, 1.2)
+        n = INTENSITY[q.mode] * np.sqrt(max(q.amount, 0) / 100) / 24 * self.scale * rng.uniform(0.8, 1.2)
         return max(MIN_VOUCHERS.get(q.mode, 4), int(round(n)))
 
 

@@ -69,7 +69,7 @@ def write_demo(inbox: Path, to: dt.date, seed: int = 42, scale: float = 1.0, sta
             active = [u for u in cast.units if u.code not in codes.retired_in(year)]
             plans = anomalies.unit_plans(year, active)
             quotas, events = budget.plan(year, active, plans)
-            payments.begin_year(year, quotas, plans, start)
+            payments.begin_year(year, quotas, events, plans, start)
             anomalies.begin_year(year, quotas, events, payments, active)
             next_event = 0
             rng = np.random.default_rng([seed, 13, year])

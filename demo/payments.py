@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from demo import days
-from demo.budget import MONTHLY, Quota, UnitPlan
+from demo.budget import MONTHLY, Event, Quota, UnitPlan
 from demo.city import Cast
 
 PHI = (math.sqrt(5) - 1) / 2
@@ -92,8 +92,12 @@ class Payments:
         self.unit_counts: dict[int, int] = defaultdict(int)  # vouchers ≥ 10 元 per unit in the year
 
     # -- the year's schedule -------------------------------------------------------------------------------
-    def begin_year(self, y: int, quotas: list[Quota], plans: dict[int, UnitPlan], first_day: dt.date) -> None:
-        """Lay out every voucher of the year (on or after `first_day`) as arrays sorted by day."""
+    def begin_year(self, y: int, quotas: list[Quota], events: list[Event], plans: dict[int, UnitPlan],
+                   first_day: dt.date) -> None:
+        """Lay out every voucher of the year (on or after `first_day`) as arrays sorted by day.
+
+        A line that receives money during the year (a new quota, a 结转, a 追加 naming it) also pays on that day,
+        so the money issued is never left unspent while the calendar moves on."""
         self.year = y
         self.cal = days.year(y)
         self.quotas = quotas
@@ -105,10 +109,18 @@ class Payments:
         self.purposes: dict[tuple, str] = {}
         self.month_end = np.array([self.cal.index(_month_end(self.cal.day(i))) for i in range(self.cal.length)])
         rng = np.random.default_rng([self.seed, 4, y])
+        topped_up = defaultdict(list)
+        for e in events:
+            if e.kind in ("追加", "结转") and self.cal.workday[e.day] and e.quota.mode not in MONTHLY:
+                topped_up[e.quota.idx].append(e.day)
         parts = []
         for q in quotas:
             plan = plans.get(q.unit.idx, _DEFAULT)
             d, fixed, payee = self._days(q, plan, rng)
+            if topped_up[q.idx]:
+                extra = np.array(topped_up[q.idx], dtype=np.int64)
+                d = np.concatenate([d, extra])
+                fixed, payee = np.concatenate([fixed, 0 * extra]), np.concatenate([payee, 0 * extra - 1])
             if not len(d):
                 continue
             order = np.argsort(d, kind="stable")
@@ -195,7 +207,8 @@ class Payments:
         self.weyl[unit] = m = (self.weyl[unit] + PHI) % 1.0
         if plan.fabricated:  # invented amounts: leading digits spread evenly, not logarithmically
             m = math.log10(1 + 9 * m)
-        e = math.floor(math.log10(ideal / 100) - m + 0.6)
+        # wages and bills keep to their month; other lines never pay less than they are behind (at most 10×)
+        e = math.floor(math.log10(ideal / 100) - m + 0.6) if q.mode in MONTHLY else math.ceil(math.log10(ideal / 100) - m)
         cents = int(round(10 ** (e + m) * 100))
         limit = q.remaining
         if offday:

@@ -84,7 +84,9 @@ def render(backtest: dict | None = None) -> str:
     if backtest and backtest.get("months"):
         out += ["### 回测 · Back-test (leave one year out)", "",
                 f"数据：{backtest.get('store', '演示城市')}，完整年份 {', '.join(map(str, backtest['years']))}，"
-                f"单位 {backtest['units']} 个。误差 = 预测 − 实际年末执行率（百分点）；覆盖率 = 实际值落在区间内的比例。",
+                f"单位 {backtest['units']} 个。误差 = 预测 − 实际年末执行率（百分点）；覆盖率 = 实际值落在区间内的比例。"
+                + ("预测依据：" + "，".join(f"{k} {v} 次" for k, v in sorted(backtest.get("bases", {}).items()))
+                   + "（留出一年后每个单位至多剩 2 年，故多用同部门合并样本）。" if backtest.get("bases") else ""),
                 "", "| 月末 | 样本 | 平均绝对误差 pp | 中位绝对误差 pp | 平均偏差 pp | 区间覆盖率 |",
                 "|---|---|---|---|---|---|"]
         for month, m in sorted(backtest["months"].items(), key=lambda kv: int(kv[0])):

@@ -124,10 +124,11 @@ BREAKDOWN_DEFAULT = {"fund_type": ALL, "category": "合计", "bond_type": "合�
 
 
 def _member(sc: Scope, fam, scope: dict) -> dict:
-    code = scope.get("code") or (sc.region if sc.level == "region" else None)
+    code = scope.get("code") or (sc.region if sc.level == "region" and fam.id != "projects" else None)
     if not code:
         raise ScopeError("请指定成员编码 code / scope needs a member code")
-    member = {"level": sc.level, "code": code, "scope": scope.get("scope", FULL), "region": sc.region}
+    level = "project" if fam.id == "projects" else sc.level  # projects are listed per project at any level
+    member = {"level": level, "code": code, "scope": scope.get("scope", FULL), "region": sc.region}
     if sc.depth:
         member["depth"] = sc.depth
     key = fam.keys[0] if fam.keys and fam.keys[0] in BREAKDOWN_DEFAULT else None
@@ -142,7 +143,7 @@ def _member(sc: Scope, fam, scope: dict) -> dict:
 def _member_where(sc: Scope, member: dict, cols: dict) -> list:
     """Conditions that keep the member's rows: its regions, then its level's code."""
     level, code = member["level"], member["code"]
-    if level == "region" and sc.family != "projects":
+    if level == "region":
         regions = sc.regions.subtree(code) if member["scope"] == FULL else [code]
         return [cols["region_code"].in_(regions)]
     where = [cols["region_code"].in_(sc.codes)]
@@ -296,7 +297,7 @@ SOURCES = {"execution": _execution, "sangong": _sangong, "revenue": _revenue, "d
 
 
 def _regions(sc: Scope, member: dict) -> list[str]:
-    if member["level"] == "region" and sc.family != "projects":
+    if member["level"] == "region":
         return sc.regions.subtree(member["code"]) if member["scope"] == FULL else [member["code"]]
     return sc.codes
 

@@ -173,21 +173,22 @@ def backtest(engine, region: str | None = None) -> dict:
 
     For each complete year y and month end m (January to November), every unit with a year-end adjusted budget
     is forecast from the other years' shares at m; the error is forecast − actual year-end execution rate, in
-    percentage points. Returns {"years": [...], "units": n, "months": {m: {"n", "mae_pp", "median_ae_pp",
-    "bias_pp", "coverage"}}} where coverage is the share of actual rates inside the interval.
+    percentage points. Returns {"years": [...], "units": n, "bases": {basis: forecasts}, "months": {m: {"n",
+    "mae_pp", "median_ae_pp", "bias_pp", "coverage"}}} where coverage is the share of actual rates inside the
+    interval.
     """
     with engine.connect() as conn:
         sc = open_scope(conn, "forecast", dt.date.today(), region, "unit")
         if not sc.region:
-            return {"years": [], "units": 0, "months": {}}
+            return {"years": [], "units": 0, "bases": {}, "months": {}}
         last = conn.scalar(select(func.max(pay.c.pay_date)))
         first = conn.scalar(select(func.min(pay.c.pay_date)))
         if first is None:
-            return {"years": [], "units": 0, "months": {}}
+            return {"years": [], "units": 0, "bases": {}, "months": {}}
         years = [y for y in range(first.year, last.year + 1) if last >= dt.date(y, 12, 31)]
         peers = peer_groups(sc)
         year_end = {y: year_figures(sc, y, lambda yy: dt.date(yy, 12, 31), "unit_code") for y in years}
-        months, units = {}, set()
+        months, units, bases = {}, set(), {}
         for m in range(1, 12):
             at_m = {y: year_figures(sc, y, lambda yy: month_end(yy, m), "unit_code") for y in years}
             errors, inside = [], 0
@@ -202,10 +203,11 @@ def backtest(engine, region: str | None = None) -> dict:
                     budget_m, spent_m, _ = at_m[y].get(u, (0, 0, 0))
                     if budget_end <= 0 or budget_m <= 0:
                         continue
-                    _, pool = choose_pool(u, shares, peers)
+                    basis, pool = choose_pool(u, shares, peers)
                     projected = project(spent_m, pool)
                     if projected["forecast_spent"] is None:
                         continue
+                    bases[basis] = bases.get(basis, 0) + 1
                     actual = Fraction(spent_end, budget_end)
                     errors.append((ratio(projected["forecast_spent"], budget_m) - actual) * 100)
                     low, high = (ratio(projected[k], budget_m) for k in ("forecast_low_spent", "forecast_high_spent"))
@@ -215,7 +217,7 @@ def backtest(engine, region: str | None = None) -> dict:
                 months[m] = {"n": len(errors), "mae_pp": _round(statistics.fmean(abs(e) for e in errors)),
                              "median_ae_pp": _round(statistics.median(abs(e) for e in errors)),
                              "bias_pp": _round(statistics.fmean(errors)), "coverage": _round(inside / len(errors), 3)}
-        return {"years": years, "units": len(units), "months": months}
+        return {"years": years, "units": len(units), "bases": bases, "months": months}
 
 
 def _round(value, places: int = 2) -> float:

@@ -53,8 +53,15 @@ def report_rows(engine, name: str, date: dt.date, **options) -> list[dict]:
 
 
 def _record_function(name: str):
-    module, fn = RECORD_REPORTS[name]
+    module_name, fn_name = RECORD_REPORTS[name]
+    missing = ScopeError(f"报表 {name} 暂不可用（{module_name}.{fn_name} 未安装）/ report not available yet")
     try:
-        return getattr(import_module(module), fn)
-    except (ImportError, AttributeError) as exc:
-        raise ScopeError(f"报表 {name} 暂不可用（{module}.{fn} 未安装）/ report not available yet") from exc
+        module = import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        raise missing from exc
+    fn = getattr(module, fn_name, None)
+    if fn is None:
+        raise missing
+    return fn

@@ -104,11 +104,13 @@ class Scope:
     def region_members(self) -> list[tuple[str, str]]:
         """(code, 全辖/本级) of the level-region rows: each region of the subtree 全辖, plus the asked one's 本级."""
         codes = self.codes
-        return [(c, FULL) for c in codes[:1]] + [(c, OWN) for c in codes[:1]] + [(c, FULL) for c in codes[1:]]
+        if not codes:
+            return []
+        return [(codes[0], FULL), (codes[0], OWN)] + [(c, FULL) for c in codes[1:]]
 
-    def member_of(self, level: str | None = None):
+    def member_of(self):
         """Maps a row's value of the level's column (see MEMBER_DIM) to the member code, None = not a member."""
-        level = level or self.level
+        level = self.level
         if level in DEPTHS:
             n = self.depth
             return lambda v: v[:n] if v and len(v) >= n else None

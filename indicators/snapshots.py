@@ -30,6 +30,7 @@ from indicators.time import last_year_window, same_day_last_year, time_progress
 from ingest.standard import FUND_TYPES
 
 FAMILY_LEVELS = {"execution": ("region", "dept", "unit"), "revenue": ("region",), "debt": ("region",)}
+STORED = {family: part_ids(family) for family in FAMILY_LEVELS}  # the parts kept per member and day
 REVENUE_LY = "collected_last_year_same_period"
 UNCLASSIFIED = ""  # breakdown of rows without a fund type (counted in 全部 only)
 
@@ -73,11 +74,11 @@ def _run(engine, since: dt.date, until: dt.date, resume: bool) -> int:
             if sc.region is None:
                 state, mode = None, "full"
             elif state is not None and state.day == day - dt.timedelta(days=1) and state.day.year == day.year:
-                state, mode = state.add(_day_rows(sc)), "incremental"
+                state, mode = state.add(_state(sc, day, day)), "incremental"
             elif resume and (before := day - dt.timedelta(days=1)).year == day.year and _stored(conn, before):
-                state, mode = _read_state(sc, before).add(_day_rows(sc)), "incremental"
+                state, mode = _read_state(sc, before).add(_state(sc, day, day)), "incremental"
             else:
-                state, mode = _full_state(sc), "full"
+                state, mode = _state(sc, sc.start, day), "full"
             rows = _snapshot_rows(sc, state) if state else []
             conn.execute(delete(snap).where(snap.c.date == day))
             conn.execute(delete(snap_day).where(snap_day.c.date == day))
@@ -107,14 +108,6 @@ def _state(sc: Scope, start: dt.date, end: dt.date) -> State:
     for (rc, ft), parts in collected_cube(sc.conn, start, end, sc.codes).items():
         put(revenue, rc, ft, parts)
     return State(end, execution, units, revenue)
-
-
-def _full_state(sc: Scope) -> State:
-    return _state(sc, sc.start, sc.day)
-
-
-def _day_rows(sc: Scope) -> State:
-    return _state(sc, sc.day, sc.day)
 
 
 def _read_state(sc: Scope, day: dt.date) -> State:
@@ -192,12 +185,6 @@ def _revenue_last_year(sc: Scope) -> dict:
         return {(code, bk or None): value for code, bk, value in sc.conn.execute(stmt)}
     return {k: v["collected"] for k, v in collected_cube(sc.conn, *last_year_window(sc.day), sc.codes).items()}
 
-
-STORED = {
-    "execution": part_ids("execution"),
-    "revenue": part_ids("revenue"),
-    "debt": part_ids("debt"),
-}
 
 
 # Reading ---------------------------------------------------------------------------------------------------------

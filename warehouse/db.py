@@ -34,6 +34,9 @@ def is_sqlite(engine_or_conn) -> bool:
 
 
 def _sqlite_pragmas(dbapi_conn, _record):
+    # Let SQLAlchemy, not the sqlite3 module, decide where transactions start (see _sqlite_begin), so that DDL
+    # and the whole of a file's load are inside one transaction.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
@@ -44,6 +47,10 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.close()
 
 
+def _sqlite_begin(conn):
+    conn.exec_driver_sql("BEGIN")
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = resolve_url(url)
     if url.startswith("sqlite:///"):
@@ -51,6 +58,7 @@ def make_engine(url: str | None = None) -> Engine:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     return engine

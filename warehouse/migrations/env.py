@@ -10,7 +10,7 @@ config = context.config
 def run() -> None:
     conn = config.attributes.get("connection")
     if conn is not None:
-        context.configure(connection=conn, target_metadata=metadata, render_as_batch=True)
+        context.configure(connection=conn, target_metadata=metadata, render_as_batch=True, transactional_ddl=True)
         with context.begin_transaction():
             context.run_migrations()
         return
