@@ -11,17 +11,29 @@ from typing import Callable
 
 from sqlalchemy import Engine, func, select
 
-STEPS: list[Callable[[Engine, dt.date, dt.date], None]] = []
 MAX_CATCH_UP_DAYS = 31
 
 
+def _steps() -> list[Callable[[Engine, dt.date, dt.date], object]]:
+    """The downstream stages, in order: indicator snapshots first, since alerts read them."""
+    from indicators.snapshots import refresh as refresh_indicators
+
+    return [refresh_indicators]
+
+
 def refresh_after_ingest(engine: Engine, result) -> None:
-    """Recompute what depends on the loaded rows from the earliest date they touched to the last date loaded."""
+    """Recompute what depends on the loaded rows, from the earliest date they touched to the newest business
+    date in the store (a late voucher for March changes every cumulative figure after it)."""
+    from warehouse.schema import ingest_file
+
     since = result.earliest_touched
     if since is None:
         return
-    until = max(f.business_date for f in result.files)
-    for step in STEPS:
+    with engine.connect() as conn:
+        newest = conn.execute(select(func.max(ingest_file.c.business_date))
+                              .where(ingest_file.c.status == "loaded")).scalar()
+    until = max([f.business_date for f in result.files] + ([newest] if newest else []))
+    for step in _steps():
         step(engine, since, until)
 
 

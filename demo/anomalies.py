@@ -94,8 +94,13 @@ class Anomalies:
             for u in take(1, lambda u: u.kind in ("admin", "public") and u.region.code == "419900"):
                 plans[u.idx] = UnitPlan(pace="surge")
         if not first:
-            for u in take(3, lambda u: u.kind in ("admin", "public", "school") and self._small_in_dept(u, active)):
-                plans[u.idx] = UnitPlan(pace="lag")
+            depts: set[str] = set()
+            for u in order:
+                if len(depts) < 3 and u.idx not in taken and u.dept_code not in depts and \
+                        u.kind in ("admin", "public", "school") and self._small_in_dept(u, active):
+                    depts.add(u.dept_code)
+                    taken.add(u.idx)
+                    plans[u.idx] = UnitPlan(pace="lag")
         for u, variant in zip(take(3, lambda u: u.kind in ("admin", "public", "works")), ("count", "rate30", "rate60")):
             plans[u.idx] = UnitPlan(supplement=variant)
         with_reception = lambda u: "30217" in u.sangong and u.kind in ("admin", "works", "hospital")
@@ -146,8 +151,9 @@ class Anomalies:
                     self.tasks[int(self.rng.choice(nov))].append(("SANGONG_OVER", u))
         self.checks: dict[int, list] = defaultdict(list)
         if self.start <= dt.date(y, 1, 1):  # a year seen from its middle: its unit-level figures mean nothing
-            if dt.date(y, 4, 1) <= last:
-                self.checks[cal.index(min(last, dt.date(y, 6, 30)))].append(self._check_lag)
+            self._lag_subjects()
+            for i in range(cal.index(dt.date(y, 4, 1)), cal.index(last) + 1):
+                self.checks[i].append(self._check_lag)
             self.checks[cal.index(min(last, dt.date(y, 9, 30)))].append(self._check_sangong)
             self.checks[cal.index(last)].append(self._check_year)
             if last.month == 12 and last.day == 31:
@@ -172,7 +178,8 @@ class Anomalies:
 
     # helpers
     def _units(self):
-        return [self.active[i] for i in self.rng.permutation(len(self.active))]
+        """Active units in random order, except those planted for a whole year (their figures stay clean)."""
+        return [u for u in (self.active[i] for i in self.rng.permutation(len(self.active))) if u.idx not in self.plans]
 
     def _quota(self, unit: Unit, modes, need: int) -> Quota | None:
         fits = [q for q in self.quotas if q.unit is unit and q.mode in modes and not q.closed and q.adjusted > 0
@@ -346,28 +353,49 @@ class Anomalies:
         return True
 
     # -- checkpoints: measured unit-level figures ----------------------------------------------------------
-    def _check_lag(self, day: dt.date) -> None:
-        cal = days.year(day.year)
-        tp = (cal.index(day) + 1) / cal.length
-        levels = {"unit": lambda q: q.unit.code, "dept": lambda q: q.unit.dept_code,
-                  "project": lambda q: q.project_code or None}
-        planted = {u for u, p in self.plans.items() if p.pace == "lag"}
-        for level, key in levels.items():
-            budget, spent, members = defaultdict(int), defaultdict(int), defaultdict(set)
+    def _lag_subjects(self) -> None:
+        """Index the year's quotas by the subjects EXEC_LAG looks at (unit, dept, project)."""
+        keys = {"unit": lambda q: q.unit.code, "dept": lambda q: q.unit.dept_code, "project": lambda q: q.project_code}
+        pacing = {u for u, p in self.plans.items() if p.pace}
+        self.lag_index, self.lag_subjects, self.lag_fired = {}, [], set()
+        for level, key in keys.items():
+            index = np.zeros(len(self.quotas), dtype=np.int64)
             for q in self.quotas:
                 k = key(q)
-                if k and q.adjusted:
-                    budget[k] += q.adjusted
-                    spent[k] += q.paid
-                    members[k].add(q.unit.idx)
-            for k, b in budget.items():
-                if b < 100_000_000:
+                if not k:
+                    index[q.idx] = -1
                     continue
-                lag = (spent[k] / b - tp) * 100
-                if lag >= -10:
+                if (level, k) not in self.lag_index:
+                    self.lag_index[(level, k)] = len(self.lag_subjects)
+                    self.lag_subjects.append([level, k, None])
+                i = self.lag_index[(level, k)]
+                index[q.idx] = i
+                if q.unit.idx in pacing:  # the subject holds a unit planted to lag (or to hold back for December)
+                    self.lag_subjects[i][2] = self.plans[q.unit.idx].pace
+            self.lag_index[level] = index
+
+    def _check_lag(self, day: dt.date) -> None:
+        """EXEC_LAG on every subject: the first day a planted unit's subjects lag goes to the ground truth."""
+        cal = days.year(day.year)
+        tp = (cal.index(day) + 1) / cal.length
+        adjusted = np.array([q.adjusted for q in self.quotas], dtype=np.float64)
+        paid = np.array([q.paid for q in self.quotas], dtype=np.float64)
+        n = len(self.lag_subjects)
+        for level in ("unit", "dept", "project"):
+            index = self.lag_index[level]
+            ok = index >= 0
+            budget = np.bincount(index[ok], adjusted[ok], minlength=n)
+            spent = np.bincount(index[ok], paid[ok], minlength=n)
+            lagging = (budget >= 100_000_000) & ((spent / np.maximum(budget, 1) - tp) * 100 < -10)
+            for i in np.flatnonzero(lagging):
+                subject_level, code, pace = self.lag_subjects[i]
+                if subject_level != level or (level, code) in self.lag_fired:
                     continue
-                if members[k] & planted:
-                    self.truth.add("EXEC_LAG", "EXEC_LAG", level, k, day, (), f"进度差 {lag:.1f} 个百分点")
+                self.lag_fired.add((level, code))
+                if pace:
+                    lag = (spent[i] / budget[i] - tp) * 100
+                    self.truth.add("EXEC_LAG" if pace == "lag" else "YEAR_END_SURGE", "EXEC_LAG", level, code, day, (),
+                                   f"进度差 {lag:.1f} 个百分点" + ("" if pace == "lag" else "（年底突击支出前压着不付）"))
                 else:
                     self.background_hits[f"EXEC_LAG:{level}"] += 1
 
@@ -476,9 +504,6 @@ class Anomalies:
                 planted = plan.pace == "surge" or (u in self.early and plan.profile != days.EARLY)
                 self._hit(u, planted, "YEAR_END_SURGE", day, f"12 月支出占调整后预算 {share:.1%}"
                           + (f"，以往中位数 {statistics.median(prior):.1%}" if prior else ""))
-                if plan.pace == "surge":
-                    self.truth.add("YEAR_END_SURGE", "EXEC_LAG", "unit", self.cast.units[u].code, dt.date(day.year, 11, 30),
-                                   (), "年底突击支出的单位此前进度滞后")
             prior.append(share)
 
 

@@ -109,6 +109,11 @@ class Payments:
         self.purposes: dict[tuple, str] = {}
         self.month_end = np.array([self.cal.index(_month_end(self.cal.day(i))) for i in range(self.cal.length)])
         rng = np.random.default_rng([self.seed, 4, y])
+        self.favoured = set()  # the largest project line of a unit planted to pay one contractor
+        for u, plan in plans.items():
+            lines = [q for q in quotas if q.unit.idx == u and q.project_code and q.mode == "contract"]
+            if plan.favourite is not None and lines:
+                self.favoured.add(max(lines, key=lambda q: q.amount).idx)
         topped_up = defaultdict(list)
         for e in events:
             if e.kind in ("追加", "结转") and self.cal.workday[e.day] and e.quota.mode not in MONTHLY:
@@ -213,7 +218,7 @@ class Payments:
         limit = q.remaining
         if offday:
             limit = min(limit, OFF_DAY_MAX - 1)
-        if plan.favourite is not None and q.project_code:  # one contractor, paid in sums ≥ the limit
+        if q.idx in self.favoured:  # one contractor, paid in sums ≥ the limit
             return min(int(ideal), limit) if ideal >= LIMIT and limit >= LIMIT else 0
         if offday:
             while cents > limit:
@@ -243,9 +248,8 @@ class Payments:
             return unit.employees[int(u * len(unit.employees))]
         if mode == "labor":
             return self.cast.labor_pool[int(u * len(self.cast.labor_pool))]
-        plan = self.plans.get(unit.idx, _DEFAULT)
-        if plan.favourite is not None and q.project_code:
-            return plan.favourite
+        if q.idx in self.favoured:
+            return self.plans[unit.idx].favourite
         pool = q.payees or unit.suppliers[mode]
         if mode in ("people", "enterprise"):
             return pool[int(u * len(pool))]
@@ -256,7 +260,7 @@ class Payments:
         unit = q.unit
         if q.mode in MONTHLY or q.mode == "sangong":
             return
-        if q.project_code and self.plans.get(unit.idx, _DEFAULT).favourite is not None:
+        if q.idx in self.favoured:
             return
         pool = {"travel": unit.employees, "labor": self.cast.labor_pool}.get(q.mode) or q.payees or \
             unit.suppliers.get(q.mode, [])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
@@ -9,7 +10,7 @@ from warehouse.schema import finding, ingest_file
 
 
 def _yuan(fen):
-    return None if fen is None else round(fen / 100, 2)
+    return None if fen is None else Decimal(fen).scaleb(-2)
 
 
 def ingest_records(engine: Engine, date: dt.date) -> list[dict]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -45,7 +46,7 @@ def test_every_report_loads_exactly(store_any, tmp_path):
         areas = conn.execute(select(asset.c.total_assets_fen).where(asset.c.unit_of_measure == "亩")).scalar()
         assert areas == 1_200_000
     totals = {r["report"]: r["amount_total"] for r in ingest_records(store_any, D1)}
-    assert totals["ASSET"] == 5e9 and totals["PAY"] == 2234.55 and totals["INC"] == 1234467.89
+    assert (totals["ASSET"], totals["PAY"], totals["INC"]) == (Decimal("5000000000.00"), Decimal("2234.55"), Decimal("1234467.89"))
 
 
 def test_english_headers_bom_crlf_and_column_order(store, tmp_path):
