@@ -101,7 +101,7 @@ class Anomalies:
                     depts.add(u.dept_code)
                     taken.add(u.idx)
                     plans[u.idx] = UnitPlan(pace="lag")
-        for u, variant in zip(take(3, lambda u: u.kind in ("admin", "public", "works")), ("count", "rate30", "rate60")):
+        for u, variant in zip(take(3, lambda u: u.kind in ("admin", "public", "school")), ("count", "rate30", "rate60")):
             plans[u.idx] = UnitPlan(supplement=variant)
         with_reception = lambda u: "30217" in u.sangong and u.kind in ("admin", "works", "hospital")
         for u in take(2, with_reception):

@@ -262,10 +262,10 @@ class Payments:
             return
         if q.idx in self.favoured:
             return
-        pool = {"travel": unit.employees, "labor": self.cast.labor_pool}.get(q.mode) or q.payees or \
-            unit.suppliers.get(q.mode, [])
+        pool = {"travel": unit.employees, "labor": self.cast.labor_pool}.get(q.mode) or \
+            q.payees + unit.suppliers.get("contract" if q.mode == "people" else q.mode, [])
         k = int(u * 7919)
-        for i in range(min(5, len(pool))):
+        for i in range(min(8, len(pool))):
             yield pool[(k + i) % len(pool)]
 
     def _try(self, q: Quota, payee: int, cents: int, r, slot: bool = False) -> None:

@@ -256,7 +256,7 @@ def _check_file(conn, path, fn, report, day, sha, manifest, codes, replacing_id)
         raw = read_file(path)
     except ReadError as exc:
         return findings + [_finding(exc.rule, value=exc.value, expected=exc.expected)], None, 0, None
-    ctx = FileContext(conn, codes, day, fn.region, replacing_id)
+    ctx = FileContext(conn, codes, day, replacing_id)
     checked: Checked = validate(raw, report, ctx)
     findings += checked.findings
     rows = raw.n

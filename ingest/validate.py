@@ -32,7 +32,6 @@ class FileContext:
     conn: Connection
     codes: "lookup.CodeTables"
     business_date: dt.date
-    file_region: str
     replacing_file_id: int | None = None  # the earlier version of this file that a redelivery supersedes
 
 

@@ -125,7 +125,7 @@ def test_arbitrary_cells_never_crash_validation(store, rows, report):
     headers = [c.cn for c in REPORTS[report].columns]
     raw = RawTable.from_rows(headers, rows, list(range(2, len(rows) + 2)))
     with store.connect() as conn:
-        checked = validate(raw, report, FileContext(conn, lookup.read_code_tables(conn), dt.date(2026, 3, 2), "419900"))
+        checked = validate(raw, report, FileContext(conn, lookup.read_code_tables(conn), dt.date(2026, 3, 2)))
     assert all(f["message"] and f["rule_id"] for f in checked.findings)
 
 
