@@ -16,9 +16,10 @@ MAX_CATCH_UP_DAYS = 31
 
 def _steps() -> list[Callable[[Engine, dt.date, dt.date], object]]:
     """The downstream stages, in order: indicator snapshots first, since alerts read them."""
+    from alerts.engine import refresh as refresh_alerts
     from indicators.snapshots import refresh as refresh_indicators
 
-    return [refresh_indicators]
+    return [refresh_indicators, refresh_alerts]
 
 
 def refresh_after_ingest(engine: Engine, result) -> None:

@@ -381,7 +381,7 @@ def new_payee_large(pay: pd.DataFrame, *, min_amount_fen: int,
     v = counted_vouchers(pay)
     first_in_frame = v.groupby("payee_account")["day"].transform("min")
     v = v[(v["day"] == first_in_frame) & (v["amount_fen"] >= min_amount_fen)]
-    if first_seen is not None and len(first_seen):
+    if first_seen is not None and len(first_seen) and len(v):
         known = pd.Series(first_seen) if not isinstance(first_seen, pd.Series) else first_seen
         known_day = pd.to_datetime(known).to_numpy("datetime64[D]").astype(np.int64)
         earlier = v["payee_account"].map(pd.Series(known_day, index=known.index))

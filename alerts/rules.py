@@ -134,14 +134,23 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     if path is None:
         return _build(default, default, "默认规则")
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as e:
         raise RulesError(str(path), [f"无法读取文件：{e.strerror or e}"]) from None
+    except UnicodeDecodeError:
+        raise RulesError(str(path), ["文件不是 UTF-8 编码"]) from None
+    return rules_from_text(text, str(path))
+
+
+def rules_from_text(text: str, source: str) -> RuleSet:
+    """The rules of a file's content (kept in the store as the last good file), laid over the defaults."""
+    try:
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as e:
         where = getattr(e, "problem_mark", None)
         at = f"第 {where.line + 1} 行第 {where.column + 1} 列" if where else ""
-        raise RulesError(str(path), [f"不是有效的 YAML 格式{at}：{getattr(e, 'problem', None) or e}"]) from None
-    return _build(raw if raw is not None else {}, default, str(path))
+        raise RulesError(source, [f"不是有效的 YAML 格式{at}：{getattr(e, 'problem', None) or e}"]) from None
+    return _build(raw if raw is not None else {}, _default_raw(), source)
 
 
 def check_rules_file(path: str | Path) -> list[str]:

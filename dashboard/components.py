@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 import dash_mantine_components as dmc
+from dash import dcc
 
+from dashboard.exports import export_buttons
+from dashboard.figures.style import PLOT_CONFIG
 from dashboard.theme import SEVERITY
 
 NO_DATA = "暂无数据"
@@ -57,18 +60,47 @@ def kpi(label: str, value: str, severity: str | None = None) -> dmc.Paper:
 
 
 
-def grid(grid_id: str, columns: list[dict] | None = None, rows: list[dict] | None = None,
-         height: int = 360, **options) -> dag.AgGrid:
-    """A client-side AG Grid with Chinese texts, sortable/filterable columns and a fixed height."""
+_COLUMN_DEFAULTS = {"sortable": True, "filter": True, "resizable": True, "minWidth": 80, "wrapHeaderText": True,
+                    "autoHeaderHeight": True}
+
+
+def _grid_options(options: dict) -> dict:
+    return {"localeText": GRID_LOCALE, "enableCellTextSelection": True, "ensureDomOrder": True,
+            "suppressColumnVirtualisation": True, **options}
+
+
+def grid(grid_id, columns: list[dict] | None = None, rows: list[dict] | None = None,
+         height: int = 360, row_id: str | None = None, **options) -> dag.AgGrid:
+    """A client-side AG Grid with Chinese texts, sortable/filterable columns and a fixed height; `row_id`
+    names the field that identifies a row (a click then reports it as rowId)."""
+    extra = {"getRowId": f"String(params.data.{row_id})"} if row_id else {}
     return dag.AgGrid(
         id=grid_id,
         columnDefs=columns or [],
         rowData=rows or [],
-        defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 80, "wrapHeaderText": True,
-                       "autoHeaderHeight": True},
+        defaultColDef=_COLUMN_DEFAULTS,
         columnSize="responsiveSizeToFit",
-        dashGridOptions={"localeText": GRID_LOCALE, "enableCellTextSelection": True, "ensureDomOrder": True,
-                         "suppressColumnVirtualisation": True, **options},
+        dashGridOptions=_grid_options(options),
+        style={"height": height, "width": "100%"},
+        className="grid",
+        **extra,
+    )
+
+
+def infinite_grid(grid_id, columns: list[dict], height: int = 420, block: int = 100, **options) -> dag.AgGrid:
+    """A server-side AG Grid (infinite row model): the server sorts, filters and sends rows one block at a time.
+
+    Blocks are asked for one at a time, so each request follows the block before it and can continue from
+    that block's last key (keyset paging, see dashboard.queries.vouchers)."""
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=columns,
+        rowModelType="infinite",
+        defaultColDef={**_COLUMN_DEFAULTS, "filterParams": {"maxNumConditions": 2}},
+        columnSize="responsiveSizeToFit",
+        getRowId="String(params.data.id)",
+        dashGridOptions=_grid_options({"cacheBlockSize": block, "maxConcurrentDatasourceRequests": 1,
+                                       "infiniteInitialRowCount": 1, "maxBlocksInCache": 20, **options}),
         style={"height": height, "width": "100%"},
         className="grid",
     )
@@ -76,3 +108,20 @@ def grid(grid_id: str, columns: list[dict] | None = None, rows: list[dict] | Non
 
 def note(text: str, **props) -> dmc.Text:
     return dmc.Text(text, size="xs", c="dimmed", **props)
+
+
+def kpis(cards: list) -> dmc.SimpleGrid:
+    """A row of headline numbers: two across on a phone, more on wider screens."""
+    return dmc.SimpleGrid(cards, cols={"base": 2, "sm": 3, "lg": min(len(cards), 6) or 1}, spacing="xs")
+
+
+def graph(graph_id, height: int = 300) -> dcc.Graph:
+    return dcc.Graph(id=graph_id, config=PLOT_CONFIG, style={"height": height}, className="graph")
+
+
+def table_section(title: str, table_id: str, *above, height: int = 360, row_id: str | None = None,
+                  columns: list[dict] | None = None):
+    """A section holding one grid, its unit note and its export buttons (registered by the page)."""
+    return section(title, dmc.Group([note("", id=f"{table_id}-note"), export_buttons(table_id)],
+                                    justify="space-between", gap="xs", mb=4),
+                   *above, grid(table_id, columns, height=height, row_id=row_id))

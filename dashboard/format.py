@@ -1,11 +1,15 @@
-"""Amounts for people: 元 shown in 万元 or 亿元, the unit always written next to the number.
+"""Figures for people: 元 shown in 万元 or 亿元 with the unit written next to the number; rates in percent.
 
-Values stay exact (Decimal) until the last step, so a displayed figure rounds once, half up, like a ledger.
+Values stay exact (Decimal, Fraction) until the last step, so a displayed figure rounds once, half up, like a
+ledger.
 """
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Iterable
+
+from indicators.export import round_half_up
 
 WAN = "万元"
 YI = "亿元"
@@ -42,3 +46,27 @@ def format_amount(yuan: Amount | None, unit: str | None = None) -> str:
         return "—"
     unit = unit or unit_for([yuan])
     return f"{in_unit(yuan, unit):,.2f} {unit}"
+
+
+# Rates, percentage points and multiples: rounded once, half up, from the exact Fraction the indicator gives.
+def _half_up(value, places: int) -> Decimal:
+    return round_half_up(Fraction(value), places)
+
+
+def rate_percent(rate, places: int = 2) -> Decimal | None:
+    """A rate (fraction) as a percent number, 0.45678 → 45.68; None stays None (not defined)."""
+    return None if rate is None else _half_up(Fraction(rate) * 100, places)
+
+
+def format_rate(rate, places: int = 1) -> str:
+    """'45.7%'; '—' where the rate is not defined (a zero denominator)."""
+    return "—" if rate is None else f"{rate_percent(rate, places):,.{places}f}%"
+
+
+def format_pp(pp, places: int = 1) -> str:
+    """'-4.4 个百分点' (behind) / '+2.0 个百分点' (ahead)."""
+    return "—" if pp is None else f"{_half_up(pp, places):+,.{places}f} 个百分点"
+
+
+def format_multiple(value, places: int = 2) -> str:
+    return "—" if value is None else f"{_half_up(value, places):,.{places}f} 倍"

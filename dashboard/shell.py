@@ -13,7 +13,7 @@ from flask import redirect, request
 
 from dashboard import store
 from dashboard.queries.ingest import latest_business_date
-from dashboard.queries.regions import all_regions, depth, top_region
+from dashboard.queries.regions import choices, region_tree
 from dashboard.state import DATE, REGION, View, merge_search, parse_search, parse_view, to_search, view_params
 from dashboard.theme import MANTINE_THEME
 
@@ -25,16 +25,16 @@ def _pages() -> list[dict]:
     return sorted(dash.page_registry.values(), key=lambda p: p["order"])
 
 
-def _region_options(regions) -> list[dict]:
-    return [{"value": r.code, "label": "\u3000" * depth(regions, r.code) + r.name} for r in regions]
+def _region_options(tree) -> list[dict]:
+    return [{"value": c.code, "label": "\u3000" * c.depth + c.name} for c in choices(tree)]
 
 
-def _toolbar(regions) -> dmc.Group:
+def _toolbar(tree) -> dmc.Group:
     return dmc.Group([
         dmc.DatePickerInput(id="as-of", label="截至日期", valueFormat="YYYY-MM-DD", w=140,
                             monthLabelFormat="YYYY年M月", yearLabelFormat="YYYY年", clearable=False,
                             placeholder="选择日期"),
-        dmc.Select(id="region", label="区划（全辖）", data=_region_options(regions), miw=160, maw=280, flex=1,
+        dmc.Select(id="region", label="区划（全辖）", data=_region_options(tree), miw=160, maw=280, flex=1,
                    searchable=True,
                    placeholder="全部区划", nothingFoundMessage="无匹配区划", allowDeselect=False),
     ], gap="sm", align="flex-end", wrap="nowrap", mb="md", className="toolbar")
@@ -46,7 +46,7 @@ def _navigation() -> list:
 
 
 def layout() -> dmc.MantineProvider:
-    regions = all_regions(store.engine())
+    tree = region_tree(store.engine())
     shell = dmc.AppShell([
         dcc.Location(id="url", refresh="callback-nav"),
         dmc.AppShellHeader(dmc.Group([
@@ -54,7 +54,7 @@ def layout() -> dmc.MantineProvider:
             dmc.Title(TITLE, order=3, className="app-title"),
         ], h="100%", px="md", gap="sm", wrap="nowrap")),
         dmc.AppShellNavbar(_navigation(), p="xs", className="navbar"),
-        dmc.AppShellMain([_toolbar(regions), dash.page_container]),
+        dmc.AppShellMain([_toolbar(tree), dash.page_container]),
     ], id="shell", header={"height": 56}, padding="md",
         navbar={"width": 200, "breakpoint": "sm", "collapsed": {"mobile": True}})
     return dmc.MantineProvider(dmc.DatesProvider(shell, settings={"locale": "zh-cn", "firstDayOfWeek": 1}),
@@ -64,8 +64,7 @@ def layout() -> dmc.MantineProvider:
 def default_view() -> View:
     """What a view means when the link names no date or region: the newest loaded day, the top region."""
     engine = store.engine()
-    top = top_region(all_regions(engine))
-    return View(latest_business_date(engine), top.code if top else None)
+    return View(latest_business_date(engine), region_tree(engine).top())
 
 
 def _complete_link():

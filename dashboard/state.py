@@ -55,3 +55,22 @@ def to_search(params: Mapping[str, object]) -> str:
 def merge_search(search: str | None, **changes: object) -> str:
     """The query string with `changes` applied; a change to None or '' removes that key."""
     return to_search({**parse_search(search), **changes})
+
+
+# Page filters: each page reads its own parameters from the same query string, as tolerantly as the view.
+_TOKEN = re.compile(r"[0-9A-Za-z_.\-]{1,64}")
+
+
+def token(value: object, pattern: re.Pattern = _TOKEN) -> str | None:
+    """A code-like parameter (unit code, quota id, bond code …) or None when absent or malformed."""
+    return value if isinstance(value, str) and pattern.fullmatch(value) else None
+
+
+def digits(value: object, lengths: tuple[int, ...]) -> str | None:
+    """A numeric code of one of the given lengths (功能科目 7, 经济科目 5 …) or None."""
+    return value if isinstance(value, str) and value.isdigit() and len(value) in lengths else None
+
+
+def choice(value: object, allowed) -> str | None:
+    """One of a fixed set of values (a fund type, a severity …) or None."""
+    return value if isinstance(value, str) and value in allowed else None

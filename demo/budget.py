@@ -20,7 +20,7 @@ MONTHLY = {"payroll": 10, "payroll2": 20, "wage": 10, "social": 15, "housing": 1
 INTENSITY = {"office": 3.0, "repair": 1.0, "meeting": 1.0, "training": 1.0, "service": 1.2, "misc": 1.5,
              "material": 2.5, "travel": 2.0, "labor": 1.5, "contract": 0.6, "equipment": 0.7, "people": 5.0,
              "enterprise": 0.15}
-MIN_VOUCHERS = {"contract": 24, "equipment": 12, "people": 24, "enterprise": 3}
+MIN_VOUCHERS = {"contract": 60, "equipment": 40, "people": 60, "enterprise": 6}
 
 
 @dataclass
@@ -191,7 +191,7 @@ class Budget:
                 project: tuple[str, str] = ("", ""), rate=None) -> Quota:
             q = Quota(len(quotas), f"{y}{unit.code}{len(quotas) % 1000:03d}", y, unit, func, econ, fund, source, kind,
                       "项目支出" if project[0] else "基本支出", project[0], project[1], mode, day, amount,
-                      rate if rate is not None else float(rng.uniform(0.975, 0.998)))
+                      rate if rate is not None else float(rng.uniform(0.98, 0.998)))
             q.id = f"ZB{y}{len(quotas):05d}"
             quotas.append(q)
             events.append(Event(day, kind, q, amount, q.id, doc(unit, kind), source=source))
@@ -303,7 +303,7 @@ class Budget:
             return len(q.slots)
         if q.mode in MONTHLY:
             return 0  # fixed by the calendar
-        n = INTENSITY[q.mode] * np.sqrt(max(q.amount, 0) / 100) / 24 * self.scale * rng.uniform(0.8, 1.2)
+        n = INTENSITY[q.mode] * np.sqrt(max(q.amount, 0) / 100) / 60 * self.scale * rng.uniform(0.8, 1.2)
         return max(MIN_VOUCHERS.get(q.mode, 4), int(round(n)))
 
 

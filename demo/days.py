@@ -17,7 +17,7 @@ from alerts.calendar import CalendarNotCoveredWarning, is_working_day
 
 # Relative spending per working day by month: a slow January and Spring Festival, a half-year push, the
 # National Day lull and a December surge mild enough that a unit on plan never lags time by 10 points.
-STANDARD = (0.75, 0.85, 1.1, 1.0, 0.95, 1.1, 0.95, 0.95, 1.15, 1.05, 1.0, 1.4)
+STANDARD = (0.75, 0.85, 1.1, 1.0, 0.95, 1.1, 0.95, 0.95, 1.15, 1.05, 1.0, 1.3)
 # A unit that spends early and pays little in December (the history that makes one December stand out).
 EARLY = STANDARD[:11] + (0.45,)
 OFF_DAY_WEIGHT = 0.01  # weekends and holidays are almost empty

@@ -25,6 +25,7 @@ from demo.budget import MONTHLY, Event, Quota, UnitPlan
 from demo.city import Cast
 
 PHI = (math.sqrt(5) - 1) / 2
+MANTISSAS = 12  # leading-digit values a unit holds ready
 LIMIT = 100_000_000  # 分: the procurement threshold T of SPLIT_PAY / JUST_BELOW (1,000,000 元)
 BAND = 95_000_000  # JUST_BELOW's lower edge
 OFF_DAY_MAX = 5_000_000  # off-day payments stay below OFF_DAY_PAY's 50,000 元
@@ -74,6 +75,7 @@ class Payments:
         self.seed = seed
         self.scale = scale
         self.weyl = {u.idx: (u.idx * 0.7548776662) % 1.0 for u in cast.units}
+        self.mantissas = {u.idx: [self._next_mantissa(u.idx) for _ in range(MANTISSAS)] for u in cast.units}
         self.big_count: dict[int, int] = defaultdict(int)  # vouchers ≥ 100,000 元 per unit (for round amounts)
         self.first_day: dict[int, int] = {}  # payee -> ordinal of its first payment
         self.dup_keys: dict[tuple[int, int], int] = {}
@@ -203,28 +205,28 @@ class Payments:
             deficit = q.rate * _pace(plan, self.day) * q.adjusted * frac - q.paid
             if deficit < 5_000:
                 continue
-            cents = self._amount(q, plan, deficit * math.exp(0.35 * (r[0] * 2 - 1)), offday)
+            cents = self._amount(q, plan, deficit, math.exp(0.35 * r[0]), offday)
             if cents:
                 self._try(q, self._payee(q, j, r[1]), cents, r)
 
-    def _amount(self, q: Quota, plan: UnitPlan, ideal: float, offday: bool) -> int:
+    def _amount(self, q: Quota, plan: UnitPlan, deficit: float, w: float, offday: bool) -> int:
+        """What a voucher pays when its line is `deficit` behind plan (0: nothing today)."""
         unit = q.unit.idx
-        self.weyl[unit] = m = (self.weyl[unit] + PHI) % 1.0
-        if plan.fabricated:  # invented amounts: leading digits spread evenly, not logarithmically
-            m = math.log10(1 + 9 * m)
-        # wages and bills keep to their month; other lines never pay less than they are behind (at most 10×)
-        e = math.floor(math.log10(ideal / 100) - m + 0.6) if q.mode in MONTHLY else math.ceil(math.log10(ideal / 100) - m)
-        cents = int(round(10 ** (e + m) * 100))
         limit = q.remaining
         if offday:
             limit = min(limit, OFF_DAY_MAX - 1)
+        ideal = deficit * w
         if q.idx in self.favoured:  # one contractor, paid in sums ≥ the limit
             return min(int(ideal), limit) if ideal >= LIMIT and limit >= LIMIT else 0
-        if offday:
-            while cents > limit:
-                cents //= 10
-        elif cents > limit:  # the line's last payment: exactly what the plan still allows
-            cents = int(min(ideal, limit))
+        if ideal >= q.adjusted / 10 and not offday:  # catching up with money just issued: exactly that
+            cents = min(int(ideal), limit)
+        else:
+            cents = self._leading(unit, plan.fabricated, ideal)
+            if offday:
+                while cents > limit:
+                    cents //= 10
+            elif cents > limit:  # the line's last payment: what the plan still allows
+                cents = int(min(deficit, limit))
         if cents >= ROUND_FROM:
             self.big_count[unit] += 1
             every = plan.round_every or BACKGROUND_ROUND_EVERY
@@ -233,6 +235,28 @@ class Payments:
         if BAND <= cents < LIMIT:
             cents //= 10
         return cents if cents >= 1_000 else 0
+
+    def _leading(self, unit: int, fabricated: bool, ideal: float) -> int:
+        """The smallest amount ≥ `ideal` whose leading digits are one of the unit's next MANTISSAS values.
+
+        The values come from a Weyl sequence (golden-ratio steps on the log scale); whichever is used is
+        replaced by the sequence's next one. What a unit pays therefore follows Benford's law closely at any
+        count (the sequence minus the few values waiting), while each amount stays within ~30 % of the need."""
+        pending = self.mantissas[unit]
+        if fabricated:  # invented amounts: leading digits spread evenly, not logarithmically
+            pending = [math.log10(1 + 9 * m) for m in pending]
+        low = math.log10(ideal / 100)
+        best, pick = math.inf, 0
+        for i, m in enumerate(pending):
+            exponent = math.ceil(low - m) + m
+            if exponent < best:
+                best, pick = exponent, i
+        self.mantissas[unit][pick] = self._next_mantissa(unit)
+        return int(round(10 ** best * 100))
+
+    def _next_mantissa(self, unit: int) -> float:
+        self.weyl[unit] = (self.weyl[unit] + PHI) % 1.0
+        return self.weyl[unit]
 
     def _payee(self, q: Quota, j: int, u: float) -> int:
         unit, mode = q.unit, q.mode
@@ -263,7 +287,7 @@ class Payments:
         if q.idx in self.favoured:
             return
         pool = {"travel": unit.employees, "labor": self.cast.labor_pool}.get(q.mode) or \
-            q.payees + unit.suppliers.get("contract" if q.mode == "people" else q.mode, [])
+            q.payees + (unit.suppliers.get(q.mode, []) if q.mode != "people" else [])
         k = int(u * 7919)
         for i in range(min(8, len(pool))):
             yield pool[(k + i) % len(pool)]

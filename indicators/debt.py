@@ -173,10 +173,14 @@ class Bond:
             out.append(Payment(self.maturity_date, self.bond_code, PRINCIPAL, principal, principal))
         return out
 
+    def unpaid(self) -> int:
+        """Principal not repaid by D (the repayments known are those dated on or before D)."""
+        return self.amount_fen - sum(a for _, a in self.repayments)
+
     def due_within(self, day: dt.date, days: int) -> int:
         """Principal outstanding as of `day` of a bond maturing in (day, day + days]."""
         if day < self.maturity_date <= day + dt.timedelta(days=days):
-            return self.amount_fen - sum(a for _, a in self.repayments)
+            return self.unpaid()
         return 0
 
 
@@ -201,17 +205,70 @@ def round_fen(value: Decimal) -> int:
 
 def scheduled_bonds(sc: Scope) -> list[Bond]:
     """Bonds of the scope issued on or before D whose service can fall in Y or within 12 months of D."""
-    bonds = {r.bond_code: Bond(*r, []) for r in sc.conn.execute(
+    return _bonds(sc.conn, sc.day, debt_bond.c.maturity_date >= sc.start, debt_bond.c.region_code.in_(sc.codes))
+
+
+def _bonds(conn, day: dt.date, *where) -> list[Bond]:
+    """Bonds issued on or before `day` with their 还本 flows dated on or before it."""
+    bonds = {r.bond_code: Bond(*r, []) for r in conn.execute(
         select(debt_bond.c.bond_code, debt_bond.c.bond_name, debt_bond.c.region_code, debt_bond.c.bond_type,
                debt_bond.c.issue_date, debt_bond.c.maturity_date, debt_bond.c.coupon_rate_e4,
                debt_bond.c.coupon_freq, debt_bond.c.amount_fen)
-        .where(debt_bond.c.issue_date <= sc.day, debt_bond.c.maturity_date >= sc.start,
-               debt_bond.c.region_code.in_(sc.codes)))}
+        .where(debt_bond.c.issue_date <= day, *where))}
     if bonds:
-        for code, day, amount in sc.conn.execute(
+        for code, paid_on, amount in conn.execute(
                 select(debt_flow.c.bond_code, debt_flow.c.date, debt_flow.c.amount_fen)
-                .where(debt_flow.c.kind == "还本", debt_flow.c.date <= sc.day,
+                .where(debt_flow.c.kind == "还本", debt_flow.c.date <= day,
                        debt_flow.c.bond_code.in_(list(bonds)))):
-            bonds[code].repayments.append((day, amount))
+            bonds[code].repayments.append((paid_on, amount))
     return [bonds[c] for c in sorted(bonds)]
+
+
+# Lists for the debt office's questions: what falls due when, which bonds, on what terms ----------------------
+def maturity_wall(engine, date: dt.date, region: str | None = None, months: int = 36) -> list[dict]:
+    """Principal falling due per calendar month, from D's month for `months` months, per bond type: each bond
+    maturing after D counts its principal outstanding as of D (as `due_12m` does) in its maturity month.
+    Every month and bond type has a row (principal 0 when nothing falls due)."""
+    with engine.connect() as conn:
+        sc = open_scope(conn, "debt", date, region)
+        first = date.replace(day=1)
+        ends = add_months(first, months)
+        due: dict = {}
+        if sc.region:
+            for bond in scheduled_bonds(sc):
+                if date < bond.maturity_date < ends:
+                    key = (bond.maturity_date.replace(day=1), bond.bond_type)
+                    due[key] = due.get(key, 0) + bond.unpaid()
+    return [{"month": add_months(first, k), "bond_type": bt, "principal": due.get((add_months(first, k), bt), 0)}
+            for k in range(months) for bt in BOND_TYPES]
+
+
+def bond_list(engine, date: dt.date, region: str | None = None) -> list[dict]:
+    """The bonds the balance sums (issued on or before D, in the region's 全辖) with their terms and principal
+    issued, repaid and outstanding as of D (分), by issue date."""
+    with engine.connect() as conn:
+        sc = open_scope(conn, "debt", date, region)
+        if not sc.region:
+            return []
+        rows = bond_source(sc)
+        stmt = (select(rows).where(rows.c.region_code.in_(sc.codes))
+                .order_by(rows.c.issue_date, rows.c.bond_code))
+        return [{"bond_code": r["bond_code"], "bond_name": r["bond_name"], "region_code": r["region_code"],
+                 "bond_type": r["bond_type"], "issue_kind": r["issue_kind"], "issue_date": r["issue_date"],
+                 "maturity_date": r["maturity_date"], "coupon_rate": coupon_percent(r["coupon_rate_e4"]),
+                 "coupon_freq": r["coupon_freq"], "issued": r["amount_fen"], "repaid": r["repaid_fen"],
+                 "outstanding": r["outstanding_fen"]} for r in conn.execute(stmt).mappings()]
+
+
+def bond_schedule(engine, date: dt.date, bond_code: str) -> list[Payment]:
+    """Every scheduled payment of one bond over its whole term, by the same terms as `debt_service_due_y`
+    (principal outstanding as known on D); empty for a bond not issued by D."""
+    with engine.connect() as conn:
+        bonds = _bonds(conn, date, debt_bond.c.bond_code == bond_code)
+    return [p for b in bonds for y in range(b.issue_date.year, b.maturity_date.year + 1) for p in b.service_in(y)]
+
+
+def coupon_percent(rate_e4: int | None) -> Decimal | None:
+    """coupon_rate_e4 (percent × 10^4) as the percent written in the delivery (2.35)."""
+    return None if rate_e4 is None else Decimal(rate_e4).scaleb(-4)
 

@@ -55,12 +55,14 @@ def explain(engine, indicator: str, scope: dict, date: dt.date, page_size: int =
 
     indicator: "family.id" or a bare id (execution first). scope: {"level", "code", "scope" (全辖/本级),
     "region" (the asked region below region level), "fund_type" / "category" / "bond_type" (the breakdown row),
-    "depth" (func/econ)}. With `part` (and `after`), returns only the next page of that part's rows.
+    "depth" (func/econ), "within" (a drill path: {level: code}, as execution() takes it)}. With `part` (and
+    `after`), returns only the next page of that part's rows.
     """
     ind = lookup(indicator)
     fam = FAMILIES[ind.family]
     with engine.connect() as conn:
-        sc = open_scope(conn, fam.id, date, scope.get("region"), scope.get("level"), scope.get("depth"))
+        sc = open_scope(conn, fam.id, date, scope.get("region"), scope.get("level"), scope.get("depth"),
+                        within=scope.get("within"))
         member = _member(sc, fam, scope)
         if part is not None or after is not None:
             part = part or _single_part(fam, ind.id)
@@ -141,23 +143,31 @@ def _member(sc: Scope, fam, scope: dict) -> dict:
 
 
 def _member_where(sc: Scope, member: dict, cols: dict) -> list:
-    """Conditions that keep the member's rows: its regions, then its level's code."""
+    """Conditions that keep the member's rows: its regions, then its level's code and the drill path's."""
     level, code = member["level"], member["code"]
     if level == "region":
         regions = sc.regions.subtree(code) if member["scope"] == FULL else [code]
-        return [cols["region_code"].in_(regions)]
-    where = [cols["region_code"].in_(sc.codes)]
+        where = [cols["region_code"].in_(regions)]
+    else:
+        where = [cols["region_code"].in_(sc.codes), level_where(sc, level, code, cols)]
+    return where + [level_where(sc, lvl, c, cols) for lvl, c in sc.within.items()]
+
+
+def level_where(sc: Scope, level: str, code: str, cols: dict):
+    """The condition keeping the rows of one member below region level (also the dashboard's voucher lists)."""
     if level == "fund_type":
-        where.append(cols["fund_type"] == code)
-    elif level == "dept":
-        where.append(cols["unit_code"].in_([u for u, d in unit_depts(sc.conn).items() if d == code]))
-    elif level == "unit":
-        where.append(cols["unit_code"] == code)
-    elif level in ("func", "econ"):
-        where.append(cols[f"{level}_code"].startswith(code))
-    else:  # project (execution's budget projects and the PROJ report alike)
-        where.append(cols["project_code"] == code)
-    return where
+        return cols["fund_type"] == code
+    if level == "dept":
+        return cols["unit_code"].in_([u for u, d in unit_depts(sc.conn).items() if d == code])
+    if level == "unit":
+        return cols["unit_code"] == code
+    if level in ("func", "econ"):
+        return cols[f"{level}_code"].startswith(code)
+    if level == "quota":  # the quota a row counts toward (facts: a budget row's original quota, else its own)
+        if "orig_quota_id" in cols:
+            return func.coalesce(cols["orig_quota_id"], cols["quota_id"]) == code
+        return cols["quota_id"] == code
+    return cols["project_code"] == code  # project (execution's budget projects and the PROJ report alike)
 
 
 def _narrow(member: dict, key: str, col) -> list:

@@ -2,7 +2,9 @@
 
 A voucher is classified by its own fund type, functional and economic codes and project, and where it leaves
 one empty, by the quota it pays (same region, quota_id, budget year = year of the payment). Quota amounts are
-signed: a 调减 reduces. The cube queries sum a window of days grouped by any of DIMS; the calculators sum it for
+signed: a 调减 reduces. A quota as a member (dim `quota_id`) is the quota a row counts toward: a voucher's own
+quota_id; for a budget row, the original quota it names (a 追加 or 调减), else its own id. The cube queries sum a
+window of days grouped by any of DIMS (and quota_id); the calculators sum it for
 [Y-01-01, D], the daily snapshot for [D, D]. explain() lists rows through `pay_source`/`bgt_source`, which use
 the same column expressions, so a listed voucher is exactly one that the sums count.
 """
@@ -38,17 +40,26 @@ def _in(expr, values):
     return expr.in_(list(values))
 
 
+def _bgt_col(dim: str):
+    """A budget row's value of a dimension (for `quota_id`: the quota it counts toward)."""
+    if dim == "quota_id":
+        return func.coalesce(bgt.c.orig_quota_id, bgt.c.quota_id)
+    return bgt.c[dim]
+
+
 def spend_cube(conn, start: dt.date, end: dt.date, dims: tuple[str, ...], regions=None,
                only: dict | None = None) -> dict[tuple, int]:
     """Σ PAY.amount with pay_date in [start, end], grouped by `dims` (classified as the module says).
 
-    `regions` limits PAY.region_code; `only` = {dim: values} limits classified columns (e.g. 三公 econ codes).
+    `regions` limits PAY.region_code; `only` = {dim: values} limits columns: classified ones (e.g. 三公 econ
+    codes) after the quota lookup, the voucher's own (e.g. unit_code) directly, where an index can serve them.
     Vouchers are first summed per quota inside the database, so the quota lookup costs one join per quota.
     """
-    only = only or {}
     where = [pay.c.pay_date >= start, pay.c.pay_date <= end]
     if regions is not None:
         where.append(_in(pay.c.region_code, regions))
+    where += [_in(pay.c[d], vals) for d, vals in (only or {}).items() if d not in CLASS_DIMS]
+    only = {d: vals for d, vals in (only or {}).items() if d in CLASS_DIMS}
     if not (set(dims) | set(only)) & set(CLASS_DIMS):
         cols = [pay.c[d] for d in dims]
         stmt = select(*cols, func.sum(pay.c.amount_fen)).where(*where).group_by(*cols)
@@ -72,15 +83,15 @@ def spend_cube(conn, start: dt.date, end: dt.date, dims: tuple[str, ...], region
 
 def budget_cube(conn, year: int, start: dt.date, end: dt.date, dims: tuple[str, ...], regions=None,
                 only: dict | None = None) -> dict[tuple, dict[str, int]]:
-    """The BUDGET_PARTS of year `year`'s quotas issued in [start, end], grouped by `dims`."""
+    """The BUDGET_PARTS of year `year`'s quotas issued in [start, end], grouped by `dims`; `only` = {dim: values}."""
     signed = signed_amount()
     sums = [func.sum(case((_in(bgt.c.kind, kinds), signed), else_=0)).label(part)
             for part, kinds in BUDGET_PARTS.items()]
     where = [bgt.c.year == year, bgt.c.issued_date >= start, bgt.c.issued_date <= end]
     if regions is not None:
         where.append(_in(bgt.c.region_code, regions))
-    where += [_in(bgt.c[d], vals) for d, vals in (only or {}).items()]
-    cols = [bgt.c[d] for d in dims]
+    where += [_in(_bgt_col(d), vals) for d, vals in (only or {}).items()]
+    cols = [_bgt_col(d) for d in dims]
     stmt = select(*cols, *sums).where(*where)
     if cols:
         stmt = stmt.group_by(*cols)
@@ -93,10 +104,10 @@ def budget_cube(conn, year: int, start: dt.date, end: dt.date, dims: tuple[str, 
 
 
 def execution_cube(conn, year: int, start: dt.date, end: dt.date, dims: tuple[str, ...],
-                   regions=None) -> dict[tuple, dict[str, int]]:
+                   regions=None, only: dict | None = None) -> dict[tuple, dict[str, int]]:
     """Budget parts and `spent` per group: the additive parts of the execution family."""
-    out = budget_cube(conn, year, start, end, dims, regions)
-    for key, amount in spend_cube(conn, start, end, dims, regions).items():
+    out = budget_cube(conn, year, start, end, dims, regions, only)
+    for key, amount in spend_cube(conn, start, end, dims, regions, only).items():
         out.setdefault(key, {p: 0 for p in BUDGET_PARTS})["spent"] = amount
     for parts in out.values():
         parts.setdefault("spent", 0)

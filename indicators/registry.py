@@ -51,9 +51,9 @@ class Family:
         raise KeyError(f"{self.id}.{ind_id}")
 
 
-LEVELS = ("region", "fund_type", "dept", "unit", "func", "econ", "project")
+LEVELS = ("region", "fund_type", "dept", "unit", "func", "econ", "project", "quota")
 LEVEL_NAMES = {"region": "区划", "fund_type": "资金性质", "dept": "主管部门", "unit": "预算单位",
-               "func": "功能分类", "econ": "经济分类", "project": "项目"}
+               "func": "功能分类", "econ": "经济分类", "project": "项目", "quota": "预算指标（单位内）"}
 COMMON_FIELDS = ("level", "code", "name", "scope", "date")
 
 # Labels of the fields that are not figures (member keys and the record exports' columns).
@@ -69,6 +69,18 @@ FIELD_LABELS = {
     "id": "编号", "subject_level": "对象层级", "subject_code": "对象编码", "subject_name": "对象名称",
     "figure": "指标值", "threshold": "阈值", "first_seen": "首次出现", "last_seen": "最近出现",
     "evidence": "证据",
+    # the dashboard's lists (vouchers, bonds, audit issues, asset entities)
+    "voucher_no": "凭证号", "pay_date": "支付日期", "unit_name": "单位名称", "quota_id": "指标编号",
+    "func_code": "功能分类编码", "econ_code": "经济分类编码", "project_code": "项目编码", "payee_name": "收款人名称",
+    "payee_account": "收款人账号", "payee_bank": "收款人开户行", "pay_amount": "支付金额", "pay_method": "支付方式",
+    "purpose": "用途", "orig_voucher_no": "原凭证号",
+    "bond_code": "债券编码", "bond_name": "债券名称", "issue_kind": "发行类型", "issue_date": "发行日期",
+    "maturity_date": "到期日期", "coupon_rate": "票面利率（%）", "coupon_freq": "付息方式", "issued": "发行金额",
+    "repaid": "已还本金", "outstanding": "未偿本金", "kind": "类型", "principal": "本金", "payment": "应付金额",
+    "month": "月份",
+    "issue_id": "问题编号", "deadline": "整改期限", "updated_date": "更新日期", "description": "问题描述",
+    "issue_amount": "涉及金额", "entity_code": "主体编码", "entity_name": "主体名称", "unit_of_measure": "计量单位",
+    "total_assets": "资产总额",
 }
 
 # Record exports are lists the ingest and the alerts write; only their columns are defined here.
@@ -77,8 +89,20 @@ RECORD_FIELDS = {
     "findings": ("business_date", "file", "rule_id", "severity", "line", "column", "value", "expected", "message"),
     "alerts": ("id", "rule_id", "severity", "category", "subject_level", "subject_code", "subject_name", "figure",
                "threshold", "status", "first_seen", "last_seen", "basis", "evidence"),
+    # lists the dashboard shows and exports (rows as the lists give them, amounts in 元)
+    "vouchers": ("voucher_no", "pay_date", "region_code", "unit_code", "unit_name", "quota_id", "fund_type",
+                 "func_code", "econ_code", "project_code", "payee_name", "payee_account", "payee_bank", "pay_amount",
+                 "pay_method", "purpose", "orig_voucher_no"),
+    "bonds": ("bond_code", "bond_name", "region_code", "bond_type", "issue_kind", "issue_date", "maturity_date",
+              "coupon_rate", "coupon_freq", "issued", "repaid", "outstanding"),
+    "bond_schedule": ("bond_code", "date", "kind", "principal", "payment"),
+    "maturity_wall": ("month", "bond_type", "principal"),
+    "audit_issues": ("issue_id", "unit_code", "category", "status", "deadline", "updated_date", "description",
+                     "issue_amount"),
+    "asset_entities": ("period", "category", "entity_code", "entity_name", "unit_of_measure", "total_assets"),
 }
-RECORD_UNITS = {"amount_total": "元"}
+RECORD_UNITS = {f: "元" for f in ("amount_total", "pay_amount", "issued", "repaid", "outstanding", "principal",
+                                  "payment", "issue_amount", "total_assets")}
 
 
 

@@ -83,6 +83,7 @@ class Scope:
     level: str
     depth: int | None = None  # code length at level func / econ
     fund_type: str | None = None
+    within: dict = field(default_factory=dict)  # {level: member code}: rows of those members only (a drill path)
 
     @property
     def year(self) -> int:
@@ -110,29 +111,63 @@ class Scope:
 
     def member_of(self):
         """Maps a row's value of the level's column (see MEMBER_DIM) to the member code, None = not a member."""
-        level = self.level
+        return self._member_map(self.level, self.depth)
+
+    def _member_map(self, level: str, depth: int | None):
         if level in DEPTHS:
-            n = self.depth
-            return lambda v: v[:n] if v and len(v) >= n else None
+            return lambda v: v[:depth] if v and len(v) >= depth else None
         if level == "dept":
             depts = unit_depts(self.conn)
             return depts.get
         return lambda v: v or None
 
+    def within_tests(self) -> list[tuple[str, object]]:
+        """(column of MEMBER_DIM, test of a row's value) for each member of the drill path: a row belongs to a
+        path member exactly when it would be counted in that member's own row."""
+        tests = []
+        for level, code in self.within.items():
+            member = self._member_map(level, len(code) if level in DEPTHS else None)
+            tests.append((MEMBER_DIM[level], lambda v, member=member, code=code: member(v) == code))
+        return tests
+
+    def within_units(self) -> list[str] | None:
+        """The units the drill path allows (None: any), to narrow the sums where the unit index can serve."""
+        if "unit" in self.within:
+            return [self.within["unit"]]
+        if "dept" in self.within:
+            return sorted(u for u, d in unit_depts(self.conn).items() if d == self.within["dept"])
+        return None
+
 
 MEMBER_DIM = {"region": "region_code", "fund_type": "fund_type", "dept": "unit_code", "unit": "unit_code",
-              "func": "func_code", "econ": "econ_code", "project": "project_code"}
+              "func": "func_code", "econ": "econ_code", "project": "project_code", "quota": "quota_id"}
+WITHIN_LEVELS = ("dept", "unit", "func", "econ", "quota", "project")  # levels a drill path can name
+
+
+def _check_within(level: str, within: dict) -> dict:
+    for key, code in within.items():
+        if key not in WITHIN_LEVELS:
+            raise ScopeError(f"下钻路径不能包含 {key} 层级，可选：{', '.join(WITHIN_LEVELS)} / not a drill level")
+        if not code:
+            raise ScopeError(f"下钻路径的 {key} 编码为空 / empty code in the drill path")
+        if key in DEPTHS and len(code) not in DEPTHS[key]:
+            raise ScopeError(f"{key} 编码长度应为 {DEPTHS[key]} / code length must be one of {DEPTHS[key]}")
+    if (level == "quota" or "quota" in within) and "unit" not in within:
+        raise ScopeError("预算指标编号只在单位内唯一：指标层级须在下钻路径中指定单位 / level quota needs a unit")
+    return dict(within)
 
 
 def open_scope(conn, family: str, day: dt.date, region: str | None = None, level: str | None = None,
-               depth: int | None = None, fund_type: str | None = None) -> Scope:
-    """Checks the request against the store and the family's levels (ScopeError with a Chinese message)."""
+               depth: int | None = None, fund_type: str | None = None, within: dict | None = None) -> Scope:
+    """Checks the request against the store and the family's levels (ScopeError with a Chinese message).
+    `within` = {level: code} limits the rows to members of other levels (a drill path, e.g. a unit's 功能科目)."""
     fam = FAMILIES[family]
     level = level or fam.levels[0]
     if level not in LEVELS:
         raise ScopeError(f"未知层级 {level}，可选：{', '.join(LEVELS)} / unknown level")
     if level not in fam.levels:
         raise ScopeError(f"{fam.name}不提供 {level} 层级，可选：{', '.join(fam.levels)} / level not available")
+    within = _check_within(level, within or {})
     if fund_type is not None and fund_type not in FUND_TYPES:
         raise ScopeError(f"未知资金性质 {fund_type} / unknown fund type")
     if level in DEPTHS:
@@ -144,7 +179,7 @@ def open_scope(conn, family: str, day: dt.date, region: str | None = None, level
     regions = Regions.load(conn)
     if region is not None and region not in regions.names:
         raise ScopeError(f"未知区划 {region} / unknown region")
-    return Scope(conn, family, day, regions, region or regions.top(), level, depth, fund_type)
+    return Scope(conn, family, day, regions, region or regions.top(), level, depth, fund_type, within)
 
 
 def unit_depts(conn) -> dict[str, str]:
@@ -169,6 +204,14 @@ def names(sc: Scope, level: str, codes) -> dict[str, str]:
                                .order_by(table.c.year)).all()  # year Y after year 0: it wins
         got = {code: name for code, name, _ in rows}
         return {c: got.get(c, c) for c in codes}
+    elif level == "quota":  # the quota's project, else its kind of spending (基本支出 / 项目支出)
+        where = [bgt.c.year == sc.year, bgt.c.orig_quota_id.is_(None), bgt.c.region_code.in_(sc.codes),
+                 bgt.c.quota_id.in_(codes)]
+        if "unit" in sc.within:
+            where.append(bgt.c.unit_code == sc.within["unit"])
+        rows = sc.conn.execute(select(bgt.c.quota_id, bgt.c.project_name, bgt.c.exp_type).where(*where)).all()
+        got = {q: project or exp_type for q, project, exp_type in rows}
+        return {c: got.get(c) or c for c in codes}
     else:  # project: the budget's project name, else the PROJ report's
         got = {}
         for table, year_cond in ((proj, None), (bgt, bgt.c.year == sc.year)):

@@ -15,7 +15,7 @@ from dashboard import create_app
 from dashboard.figures.ingest import file_table, finding_rows, report_table, rule_rows, status_chart
 from dashboard.format import WAN, YI, format_amount, in_unit, unit_for, yuan_from_fen
 from dashboard.queries import ingest as q
-from dashboard.queries.regions import all_regions, depth, subtree, top_region
+from dashboard.queries.regions import choices, covered, region_tree
 from dashboard.state import View, merge_search, parse_search, parse_view, to_search
 from tests.dashboard_store import COUNTY, D1, D2, INFO_MESSAGE, MANIFEST_MESSAGE, OTHER, REFUSED, TOP, fill_feed
 from warehouse.db import open_store
@@ -67,14 +67,15 @@ def feed(store_any):
     return store_any
 
 
-def test_regions_come_parents_first_and_a_region_covers_those_below_it(feed):
-    regions = all_regions(feed)
-    assert [r.code for r in regions] == [TOP, COUNTY, OTHER]
-    assert top_region(regions).code == TOP
-    assert subtree(regions, TOP) == {TOP, COUNTY, OTHER}
-    assert subtree(regions, COUNTY) == {COUNTY}
-    assert subtree(regions, "000000") == set()
-    assert [depth(regions, r.code) for r in regions] == [0, 1, 1]
+def test_regions_come_each_under_its_parent_and_a_region_covers_those_below_it(feed):
+    tree = region_tree(feed)
+    assert [(c.code, c.name, c.depth) for c in choices(tree)] == [(TOP, "示范市", 0), (COUNTY, "甲县", 1),
+                                                                  (OTHER, "乙县", 1)]
+    assert tree.top() == TOP
+    assert covered(tree, TOP) == {TOP, COUNTY, OTHER}
+    assert covered(tree, COUNTY) == {COUNTY}
+    assert covered(tree, "000000") == set()
+    assert covered(tree, None) is None
 
 
 def test_the_feed_summary_counts_files_per_report_and_region(feed):
@@ -113,7 +114,7 @@ def test_daily_status_counts_files_per_date_and_status_in_the_window(feed):
 def test_an_empty_store_has_no_default_date_and_no_run(store):
     assert q.latest_business_date(store) is None
     assert q.last_run(store) is None
-    assert top_region(all_regions(store)) is None
+    assert region_tree(store).top() is None
 
 
 # -- figures -----------------------------------------------------------------------------------------------------

@@ -3,21 +3,26 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.theme import FONT_FAMILY, ON_SEVERITY, SERIES, SEVERITY
+from dashboard.theme import BRAND, FONT_FAMILY, ON_SEVERITY, SERIES, SEVERITY
+
+# A sequential single-hue scale for rates (light = little, dark = much): no warm colour, no severity.
+RATE_SCALE = [[0.0, BRAND[0]], [0.5, BRAND[4]], [1.0, BRAND[9]]]
+PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def base_layout(**overrides) -> go.Layout:
-    return go.Layout(
-        font={"family": FONT_FAMILY, "size": 12},
-        colorway=list(SERIES),
-        margin={"l": 48, "r": 12, "t": 12, "b": 40},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
-        plot_bgcolor="white",
-        paper_bgcolor="white",
-        hoverlabel={"font": {"family": FONT_FAMILY}},
-        separators=".,",
+    """The shared look; a figure may override any of it (e.g. its margins)."""
+    return go.Layout(**{
+        "font": {"family": FONT_FAMILY, "size": 12},
+        "colorway": list(SERIES),
+        "margin": {"l": 48, "r": 12, "t": 12, "b": 40},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "separators": ".,",
         **overrides,
-    )
+    })
 
 
 def severity_cells(*conditions: tuple[str, str]) -> dict:

@@ -13,7 +13,7 @@ from dashboard.components import empty_state, grid, kpi, note, page, section
 from dashboard.figures.ingest import (FINDING_COLUMNS, RULE_COLUMNS, file_table, finding_rows, report_table,
                                       rule_rows, status_chart)
 from dashboard.queries import ingest as q
-from dashboard.queries.regions import all_regions, subtree
+from dashboard.queries.regions import covered, region_tree
 from dashboard.state import merge_search, parse_view
 
 NAME = "数据接入"
@@ -90,7 +90,7 @@ def show_feed(view: dict):
     if not view["date"]:
         return empty_state("请选择业务日期"), {}, [], [], [], [], [], "", last_run
     day = dt.date.fromisoformat(view["date"])
-    regions = subtree(all_regions(engine), view["region"]) if view["region"] else None
+    regions = covered(region_tree(engine), view["region"])
     summary = q.report_summary(engine, day, regions)
     severities = q.SEVERITIES if view["info"] else q.SHOWN_SEVERITIES
     total, found = q.findings(engine, day, regions, severities)

@@ -1,59 +1,44 @@
-"""The region tree of DM_REGION: the selector's choices and the regions a 全辖 view covers."""
+"""The region tree as the dashboard uses it: the selector's choices, the region a view defaults to, 全辖 scopes.
+
+The tree is the indicator layer's own reading of DM_REGION (indicators.scope.Regions), so the regions a page
+filters its lists by are exactly the regions its figures are summed over.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from warehouse.schema import dm_region
-
-_LEVEL_RANK = {"省": 0, "市": 1, "县": 2}
+from indicators.scope import Regions
 
 
 @dataclass(frozen=True)
-class Region:
+class Choice:
     code: str
     name: str
-    parent: str | None
-    level: str
+    depth: int  # known ancestors (0 for a root), to indent the region under its parent
 
 
-def all_regions(engine: Engine) -> list[Region]:
-    """Every region, parents before children (by level, then code)."""
+def region_tree(engine: Engine) -> Regions:
     with engine.connect() as conn:
-        rows = conn.execute(select(dm_region.c.region_code, dm_region.c.region_name, dm_region.c.parent_code,
-                                   dm_region.c.level)).all()
-    regions = [Region(*row) for row in rows]
-    return sorted(regions, key=lambda r: (_LEVEL_RANK.get(r.level, len(_LEVEL_RANK)), r.code))
+        return Regions.load(conn)
 
 
-def top_region(regions: list[Region]) -> Region | None:
-    """The region a view means when none is chosen: the first whose parent is not itself a known region."""
-    codes = {r.code for r in regions}
-    return next((r for r in regions if r.parent not in codes), None)
+def choices(tree: Regions) -> list[Choice]:
+    """Every region, each directly under its parent (depth first, siblings by code)."""
+    out = []
+    for root in tree.roots():
+        depth_of = {root: 0}
+        for code in tree.subtree(root):
+            for child in tree.children.get(code, ()):
+                depth_of[child] = depth_of[code] + 1
+            out.append(Choice(code, tree.names[code], depth_of[code]))
+    return out
 
 
-def subtree(regions: list[Region], code: str) -> set[str]:
-    """`code` and every region below it (the 全辖 scope); empty when the code is unknown."""
-    children: dict[str | None, list[str]] = {}
-    for r in regions:
-        children.setdefault(r.parent, []).append(r.code)
-    if code not in {r.code for r in regions}:
-        return set()
-    found, todo = set(), [code]
-    while todo:
-        current = todo.pop()
-        if current not in found:
-            found.add(current)
-            todo.extend(children.get(current, ()))
-    return found
-
-
-def depth(regions: list[Region], code: str) -> int:
-    """How many known ancestors a region has (0 for the top), to indent it in the selector."""
-    parents = {r.code: r.parent for r in regions}
-    level, current = 0, parents.get(code)
-    while current in parents and level < len(parents):
-        level, current = level + 1, parents[current]
-    return level
+def covered(tree: Regions, code: str | None) -> set[str] | None:
+    """The regions a view of `code` covers (全辖: it and every region below); None = no region chosen (all);
+    an unknown code covers nothing."""
+    if code is None:
+        return None
+    return set(tree.subtree(code)) if code in tree.names else set()

@@ -1,0 +1,252 @@
+"""The rules on units, departments, projects and regions: every figure comes from the indicator layer.
+
+Execution, 三公, debt and audit figures are the rows the calculators (or, for execution at dept/unit level, the
+daily snapshots, which give the same rows) return for the top region's 全辖 — the very numbers the reports
+show; a rule only compares them with its thresholds. Region rules read 全辖 rows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from fractions import Fraction
+
+from sqlalchemy import func, select
+
+from alerts.context import Context, Skipped
+from alerts.findings import Finding, graded
+from alerts.payment_tests import yuan
+from alerts.rules import Rule
+from indicators.audit import audit_source, conditions
+from indicators.debt import BOND_TYPES, TOTAL, debt
+from indicators.execution import execution
+from indicators.formula import ratio
+from indicators.sangong import sangong
+from indicators.scope import FULL, open_scope
+from indicators.snapshots import snapshot_rows
+from warehouse.schema import bgt, pay
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{float(value):.2%}"
+
+
+def execution_rows(ctx: Context, level: str, day: dt.date | None = None) -> list[dict]:
+    """Execution rows (fund type 全部) of every member at `level` as of `day` (default D)."""
+    day = day or ctx.day
+
+    def compute():
+        rows = snapshot_rows(ctx.engine, "execution", day, level) if level in ("dept", "unit") else []
+        return rows or execution(ctx.engine, day, level=level)
+    return ctx.once(("execution", level, day), compute)
+
+
+def _subject(ctx: Context, level: str, code: str, name: str) -> dict:
+    unit = ctx.names.units.get(code) if level == "unit" else None
+    region = code if level == "region" else (unit.region_code if unit else None)
+    return dict(subject_name=name, region_code=region, unit_code=code if level == "unit" else None)
+
+
+def _kept(findings) -> list[Finding]:
+    return [f for f in findings if f is not None]
+
+
+# --- execution ---------------------------------------------------------------------------------------------
+
+def exec_lag(ctx: Context, rule: Rule) -> list[Finding]:
+    start = dt.date(ctx.day.year, rule.param("start_month"), 1)
+    if ctx.day < start:
+        raise Skipped(f"每年 {start.month} 月 1 日起评估")
+    floor = rule.param("min_adjusted_budget_yuan")
+    out = []
+    for level in rule.subjects:
+        for r in execution_rows(ctx, level):
+            if r["adjusted_budget"] < floor or r["lag_pp"] is None:
+                continue
+            message = (f"执行率 {pct(r['execution_rate'])}，序时进度 {pct(r['time_progress'])}，进度差 "
+                       f"{float(r['lag_pp']):.2f} 个百分点（调整后预算 {yuan(r['adjusted_budget'])} 元，"
+                       f"已支出 {yuan(r['spent'])} 元）")
+            out.append(graded(rule, level, r["code"], message, [f"execution/{level}/{r['code']}"],
+                              {"lag_pp": r["lag_pp"]}, **_subject(ctx, level, r["code"], r["name"])))
+    return _kept(out)
+
+
+def supplement_high(ctx: Context, rule: Rule) -> list[Finding]:
+    """The rate is execution's supplement_rate; the count is the unit's 追加 rows of year Y issued by D."""
+    added: dict[str, list[str]] = {}
+    with ctx.engine.connect() as conn:
+        for unit, region, quota_id in conn.execute(
+                select(bgt.c.unit_code, bgt.c.region_code, bgt.c.quota_id)
+                .where(bgt.c.year == ctx.day.year, bgt.c.kind == "追加", bgt.c.issued_date <= ctx.day)
+                .order_by(bgt.c.issued_date, bgt.c.quota_id)):
+            added.setdefault(unit, []).append(f"{region}/{quota_id}")
+    out = []
+    for r in execution_rows(ctx, "unit"):
+        quotas = added.get(r["code"], [])
+        message = (f"本年追加 {len(quotas)} 笔，追加率 {pct(r['supplement_rate'])}（年初预算 {yuan(r['initial_budget'])} 元，"
+                   f"调整后预算 {yuan(r['adjusted_budget'])} 元）")
+        out.append(graded(rule, "unit", r["code"], message, quotas or [f"execution/unit/{r['code']}"],
+                          {"supplement_rate_pct": r["supplement_rate"], "supplement_count": len(quotas)},
+                          **_subject(ctx, "unit", r["code"], r["name"])))
+    return _kept(out)
+
+
+def year_end_surge(ctx: Context, rule: Rule) -> list[Finding]:
+    """December spending so far ÷ the adjusted budget, and its multiple of the unit's median December share of
+    prior years (each year's December spending ÷ that year's adjusted budget)."""
+    day = ctx.day
+    if day.month != 12:
+        raise Skipped("12 月评估")
+    shares = _december_shares(ctx, day)
+    with ctx.engine.connect() as conn:
+        first = conn.scalar(select(func.min(pay.c.pay_date)))
+    prior: dict[str, list[Fraction]] = {}
+    for year in range(first.year if first else day.year, day.year):
+        for code, (share, _) in _december_shares(ctx, dt.date(year, 12, 31)).items():
+            if share is not None:
+                prior.setdefault(code, []).append(share)
+    out = []
+    for code, (share, r) in shares.items():
+        if share is None:
+            continue
+        history = prior.get(code, [])
+        median = statistics.median(history) if len(history) >= rule.param("min_prior_years_count") else None
+        multiple = ratio(share, median) if median else None
+        message = (f"12 月已支出 {yuan(r['dec_spent'])} 元，占调整后预算 {pct(share)}"
+                   + (f"，以往年度 12 月占比中位数 {pct(median)}（{len(history)} 年）" if median is not None else ""))
+        out.append(graded(rule, "unit", code, message, [f"execution/unit/{code}/{day.year}-12"],
+                          {"december_share_pct": share, "december_share_multiple": multiple},
+                          **_subject(ctx, "unit", code, r["name"])))
+    return _kept(out)
+
+
+def _december_shares(ctx: Context, day: dt.date) -> dict[str, tuple[Fraction | None, dict]]:
+    november = {r["code"]: r for r in execution_rows(ctx, "unit", dt.date(day.year, 11, 30))}
+    out = {}
+    for r in execution_rows(ctx, "unit", day):
+        dec_spent = r["spent"] - (november[r["code"]]["spent"] if r["code"] in november else 0)
+        out[r["code"]] = (ratio(dec_spent, r["adjusted_budget"]), {**r, "dec_spent": dec_spent})
+    return out
+
+
+# --- 三公经费 ------------------------------------------------------------------------------------------------
+
+def sangong_rows(ctx: Context, rule: Rule) -> list[dict]:
+    """Unit and region (全辖) rows of every category and 合计, for the subject levels the rule keeps."""
+    def compute():
+        rows = []
+        for level in ("unit", "region"):
+            rows += [r for r in sangong(ctx.engine, ctx.day, level=level) if r["scope"] == FULL]
+        return rows
+    return [r for r in ctx.once("sangong", compute) if r["level"] in rule.subjects]
+
+
+def _sangong_finding(ctx, rule, r, message, figures):
+    code = f"{r['code']}|{r['category']}"
+    return graded(rule, r["level"], code, message, [f"sangong/{r['level']}/{code}"], figures,
+                  **{**_subject(ctx, r["level"], r["code"], r["name"]), "subject_name": f"{r['name']}（{r['category']}）"})
+
+
+def sangong_over(ctx: Context, rule: Rule) -> list[Finding]:
+    """Spent > budget; or ≥ the yellow share of budget before the cut-off month (a category with no budget has
+    no rate and is not judged here)."""
+    early = ctx.day < dt.date(ctx.day.year, rule.param("cutoff_month"), 1)
+    out = []
+    for r in sangong_rows(ctx, rule):
+        if not r["budget"]:
+            continue
+        message = (f"{r['category']}：预算 {yuan(r['budget'])} 元，已支出 {yuan(r['spent'])} 元，"
+                   f"执行率 {pct(r['execution_rate'])}")
+        out.append(_sangong_finding(ctx, rule, r, message, {"usage_pct": r["execution_rate"],
+                                                           "usage_before_cutoff_pct": r["execution_rate"] if early else None}))
+    return _kept(out)
+
+
+def sangong_yoy(ctx: Context, rule: Rule) -> list[Finding]:
+    out = []
+    for r in sangong_rows(ctx, rule):
+        message = (f"{r['category']}：已支出 {yuan(r['spent'])} 元，上年同期 {yuan(r['spent_last_year_same_period'])} 元，"
+                   f"同比 {pct(r['yoy'])}")
+        out.append(_sangong_finding(ctx, rule, r, message, {"yoy_pct": r["yoy"]}))
+    return _kept(out)
+
+
+# --- 政府债务 ------------------------------------------------------------------------------------------------
+
+def debt_rows(ctx: Context, bond_types) -> list[dict]:
+    rows = ctx.once("debt", lambda: [r for r in debt(ctx.engine, ctx.day) if r["scope"] == FULL])
+    return [r for r in rows if r["bond_type"] in bond_types]
+
+
+def _debt_finding(ctx, rule, r, message, figures) -> Finding | None:
+    per_type = r["bond_type"] != TOTAL
+    level = "bond_type" if per_type else "region"
+    code = f"{r['code']}|{r['bond_type']}" if per_type else r["code"]
+    name = f"{r['name']}（{r['bond_type']}）" if per_type else r["name"]
+    return graded(rule, level, code, message, [f"debt/region/{r['code']}/{r['bond_type']}"], figures,
+                  subject_name=name, region_code=r["code"])
+
+
+def debt_ratio(ctx: Context, rule: Rule) -> list[Finding]:
+    return _kept(_debt_finding(ctx, rule, r, f"债务余额 {yuan(r['balance'])} 元，综合财力 {yuan(r['fiscal_capacity'])} 元，"
+                               f"债务率 {pct(r['debt_ratio'])}", {"debt_ratio_pct": r["debt_ratio"]})
+                 for r in debt_rows(ctx, (TOTAL,)))
+
+
+def debt_limit(ctx: Context, rule: Rule) -> list[Finding]:
+    """Per bond type, where a limit for year Y has been delivered."""
+    return _kept(_debt_finding(ctx, rule, r, f"{r['bond_type']}余额 {yuan(r['balance'])} 元，限额 {yuan(r['limit'])} 元，"
+                               f"限额使用率 {pct(r['limit_usage'])}",
+                               {"over_limit_yuan": r["balance"] - r["limit"], "limit_usage_pct": r["limit_usage"]})
+                 for r in debt_rows(ctx, BOND_TYPES) if r["limit"])
+
+
+def interest_ratio(ctx: Context, rule: Rule) -> list[Finding]:
+    return _kept(_debt_finding(ctx, rule, r, f"{r['bond_type']}本年已付利息 {yuan(r['interest_paid_ytd'])} 元，"
+                               f"利息支出率 {pct(r['interest_expense_ratio'])}",
+                               {"interest_expense_ratio_pct": r["interest_expense_ratio"]})
+                 for r in debt_rows(ctx, BOND_TYPES))
+
+
+def maturity_wall(ctx: Context, rule: Rule) -> list[Finding]:
+    out = []
+    for r in debt_rows(ctx, (TOTAL,)):
+        share = ratio(r["due_12m"], r["fiscal_capacity"])
+        out.append(_debt_finding(ctx, rule, r, f"未来 12 个月到期本金 {yuan(r['due_12m'])} 元，占综合财力 {pct(share)}",
+                                 {"due_12m_to_capacity_pct": share}))
+    return _kept(out)
+
+
+# --- 审计整改 ------------------------------------------------------------------------------------------------
+
+def audit_overdue(ctx: Context, rule: Rule) -> list[Finding]:
+    """Each issue the audit figures count as overdue (its latest state as of D: not 已整改, deadline < D)."""
+    with ctx.engine.connect() as conn:
+        sc = open_scope(conn, "audit", ctx.day)
+        if not sc.region:
+            return []
+        rows = audit_source(sc)
+        issues = conn.execute(select(rows).where(conditions(rows, ctx.day)["overdue_issues"],
+                                                 rows.c.region_code.in_(sc.codes)).order_by(rows.c.issue_id)).mappings().all()
+    out = []
+    for r in issues:
+        late = (ctx.day - r["deadline"]).days
+        name = ctx.names.unit(r["unit_code"]) if r["unit_code"] else ctx.names.region(r["region_code"])
+        message = (f"{name}：{r['description']}（{r['category'] or '其他'}，涉及 {yuan(r['amount_fen'] or 0)} 元），"
+                   f"整改期限 {r['deadline']} 已过 {late} 天，状态 {r['status'] or '未填写'}")
+        out.append(Finding(rule.id, "audit_issue", r["issue_id"], rule.severity, late, 0, "days", message,
+                           (r["issue_id"],), subject_name=name, region_code=r["region_code"], unit_code=r["unit_code"]))
+    return out
+
+
+EVALUATORS = {
+    "EXEC_LAG": exec_lag,
+    "SUPPLEMENT_HIGH": supplement_high,
+    "SANGONG_OVER": sangong_over,
+    "SANGONG_YOY": sangong_yoy,
+    "YEAR_END_SURGE": year_end_surge,
+    "DEBT_RATIO": debt_ratio,
+    "DEBT_LIMIT": debt_limit,
+    "INTEREST_RATIO": interest_ratio,
+    "MATURITY_WALL": maturity_wall,
+    "AUDIT_OVERDUE": audit_overdue,
+}

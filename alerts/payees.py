@@ -1,0 +1,68 @@
+"""The payees seen so far: each (account, name) with the date and voucher of its first payment.
+
+NEW_PAYEE_LARGE asks whether a voucher is the first payment to its account anywhere in the store, and
+DUP_SAME_ACCOUNT_DIFF_NAME whether an account now goes by a second name. Both would need an index on
+pay.payee_account, which the largest table deliberately does not have; instead each evaluated day adds its
+vouchers here (looked up by the primary key), and a day evaluated again moves a first date earlier, never
+later. A backfill first forgets the first payments inside its span, then its days add them back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import bindparam, delete, insert, select, update
+
+from alerts.tables import alert_payee as payee
+
+_CHUNK = 500
+
+
+def first_payments(day_vouchers: pd.DataFrame) -> pd.DataFrame:
+    """Per (account, stripped name) the day's first voucher (lowest ref): the candidate first payments."""
+    v = day_vouchers.assign(payee_name=day_vouchers["payee_name"].astype(str).str.strip())
+    v = v.sort_values(["payee_account", "payee_name", "ref"], kind="stable")
+    return v.drop_duplicates(["payee_account", "payee_name"]).reset_index(drop=True)
+
+
+def known(conn, accounts) -> pd.DataFrame:
+    """The stored rows of these accounts (every name), as voucher-like rows for the payment tests."""
+    accounts = sorted(set(accounts))
+    rows = []
+    for i in range(0, len(accounts), _CHUNK):
+        rows += conn.execute(select(payee).where(payee.c.payee_account.in_(accounts[i:i + _CHUNK]))).all()
+    frame = pd.DataFrame(rows, columns=[c.name for c in payee.c]).rename(columns={"first_date": "pay_date"})
+    frame["pay_date"] = pd.to_datetime(frame["pay_date"])
+    frame["amount_fen"] = frame["amount_fen"].astype("int64")
+    frame["orig_voucher_no"] = None
+    return frame
+
+
+def first_dates(stored: pd.DataFrame) -> pd.Series:
+    """account → the date of its first payment under any name."""
+    return stored.groupby("payee_account")["pay_date"].min()
+
+
+def record(conn, day: dt.date, candidates: pd.DataFrame, stored: pd.DataFrame) -> None:
+    """Store the day's first payments of (account, name) pairs not seen before, or seen only later."""
+    before = {(a, n): d.date() for a, n, d in zip(stored["payee_account"], stored["payee_name"], stored["pay_date"])}
+    new, earlier = [], []
+    for r in candidates.itertuples(index=False):
+        key = (r.payee_account, r.payee_name)
+        row = {"first_date": day, "region_code": r.region_code, "voucher_no": r.voucher_no, "unit_code": r.unit_code,
+               "amount_fen": int(r.amount_fen)}
+        if key not in before:
+            new.append({"payee_account": key[0], "payee_name": key[1], **row})
+        elif before[key] > day:
+            earlier.append({"k_account": key[0], "k_name": key[1], **row})
+    if new:
+        conn.execute(insert(payee), new)
+    if earlier:
+        conn.execute(update(payee).where(payee.c.payee_account == bindparam("k_account"),
+                                         payee.c.payee_name == bindparam("k_name")), earlier)
+
+
+def forget_from(conn, start: dt.date, end: dt.date) -> None:
+    """Drop the first payments dated in [start, end] (a backfill of that span adds them back)."""
+    conn.execute(delete(payee).where(payee.c.first_date >= start, payee.c.first_date <= end))
+

@@ -1,0 +1,57 @@
+"""PAY vouchers by payment date, as the voucher rules read them: from the store, or from a span held in memory.
+
+A day's evaluation asks for a window ending on the day (the day plus the history its windows look back over),
+read through the pay_date index, so its cost follows the window, not the store. A backfill reads its whole span
+once (`LoadedVouchers`) and serves every day's window from memory.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+
+from warehouse.schema import pay
+
+COLUMNS = ("voucher_no", "pay_date", "region_code", "unit_code", "quota_id", "econ_code", "payee_account",
+           "payee_name", "amount_fen", "orig_voucher_no")
+_TEXT = ("voucher_no", "region_code", "unit_code", "quota_id", "econ_code", "payee_account", "payee_name",
+         "orig_voucher_no")
+
+
+def read_window(engine, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """PAY rows with pay_date in [start, end], sorted by pay_date (refunds included)."""
+    stmt = select(*[pay.c[c] for c in COLUMNS]).where(pay.c.pay_date >= start, pay.c.pay_date <= end)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    for column in _TEXT:
+        frame[column] = frame[column].astype(object)
+    frame["amount_fen"] = frame["amount_fen"].astype("int64")
+    frame["pay_date"] = pd.to_datetime(frame["pay_date"])
+    return frame.sort_values("pay_date", kind="stable").reset_index(drop=True)
+
+
+class StoreVouchers:
+    def __init__(self, engine):
+        self.engine = engine
+
+    def window(self, start: dt.date, end: dt.date) -> pd.DataFrame:
+        return read_window(self.engine, start, end)
+
+
+class LoadedVouchers:
+    """The vouchers of [start, end] read once; windows inside it are slices."""
+
+    def __init__(self, engine, start: dt.date, end: dt.date):
+        self.start, self.end = start, end
+        self.frame = read_window(engine, start, end)
+        self._days = self.frame["pay_date"].to_numpy("datetime64[D]")
+
+    def window(self, start: dt.date, end: dt.date) -> pd.DataFrame:
+        if start < self.start or end > self.end:
+            raise ValueError(f"window {start}…{end} outside the loaded span {self.start}…{self.end}")
+        lo = np.searchsorted(self._days, np.datetime64(start, "D"), side="left")
+        hi = np.searchsorted(self._days, np.datetime64(end, "D"), side="right")
+        return self.frame.iloc[lo:hi].reset_index(drop=True)

@@ -1,0 +1,42 @@
+"""The 预算执行 page's treemap and table, from the execution rows of one drill level."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from dashboard.figures.style import RATE_SCALE, base_layout
+from dashboard.figures.tables import amount_unit, cell, table
+from dashboard.format import in_unit, rate_percent, yuan_from_fen
+
+FIELDS = ["name", "code", "adjusted_budget", "spent", "execution_rate", "time_progress", "lag_pp",
+          "supplement_rate", "initial_budget", "quota_balance"]
+CLICKABLE = {"pinned": "left", "minWidth": 150, "cellClass": "drill-cell"}
+
+
+def level_table(rows: list[dict]) -> tuple[list[dict], list[dict], str]:
+    """(columnDefs, rowData, unit) of one drill level; the name column is what a reader clicks to go down."""
+    return table("execution", rows, FIELDS, first=CLICKABLE)
+
+
+def treemap(rows: list[dict], level_label: str) -> go.Figure:
+    """Members as tiles: area = 调整后预算, shade = 执行率 (darker = more spent); a click goes down a level."""
+    unit = amount_unit("execution", rows, ["adjusted_budget"])
+    shown = [r for r in rows if (r.get("adjusted_budget") or 0) > 0]
+    rates = [rate_percent(r["execution_rate"]) for r in shown]
+    fig = go.Figure(go.Treemap(
+        ids=[r["code"] for r in shown],
+        labels=[r["name"] for r in shown],
+        parents=[""] * len(shown),
+        values=[float(in_unit(yuan_from_fen(r["adjusted_budget"]), unit)) for r in shown],
+        customdata=[[cell("execution", "spent", r["spent"], unit),
+                     None if v is None else float(v)] for r, v in zip(shown, rates)],
+        marker={"colors": [0 if v is None else float(min(v, 100)) for v in rates], "colorscale": RATE_SCALE,
+                "cmin": 0, "cmax": 100, "showscale": True,
+                "colorbar": {"title": {"text": "执行率 %"}, "thickness": 10, "len": 0.8}},
+        texttemplate="%{label}<br>%{customdata[1]:.1f}%",
+        hovertemplate=(f"%{{label}}<br>调整后预算 %{{value:,.2f}} {unit}<br>支出 %{{customdata[0]:,.2f}} {unit}"
+                       "<br>执行率 %{customdata[1]:.2f}%<extra></extra>"),
+        branchvalues="total",
+        sort=True,
+    ), layout=base_layout(height=320, margin={"l": 4, "r": 4, "t": 4, "b": 4}))
+    fig.update_layout(meta={"level": level_label, "unit": unit})
+    return fig
