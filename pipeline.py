@@ -50,10 +50,15 @@ def dates_due(engine: Engine, today: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=i) for i in range((yesterday - first).days + 1)]
 
 
-def run_daily_job(engine: Engine, inbox: Path, today: dt.date | None = None):
-    """The daily T+1 job: ingest the dates due, then refresh everything downstream."""
+def run_daily_job(engine: Engine, inbox: Path, today: dt.date | None = None, briefings: Path | None = None):
+    """The daily T+1 job: ingest the dates due, refresh everything downstream, and after a quarter end write
+    its briefing into `briefings` (default: briefing.archive.default_dir())."""
+    from briefing.archive import default_dir
+    from briefing.schedule import maybe_write_previous_quarter
     from ingest.load import ingest_dates
 
-    result = ingest_dates(engine, Path(inbox), dates_due(engine, today or dt.date.today()))
+    today = today or dt.date.today()
+    result = ingest_dates(engine, Path(inbox), dates_due(engine, today))
     refresh_after_ingest(engine, result)
+    maybe_write_previous_quarter(engine, today, briefings or default_dir())
     return result

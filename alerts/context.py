@@ -45,6 +45,8 @@ class Names:
             return self.unit(code)
         if level == "region":
             return self.region(code)
+        if level == "payee_account":
+            return f"收款账号 {code}"
         if unit_code:
             return self.unit(unit_code)
         if region_code:

@@ -173,7 +173,8 @@ def same_same_different(pay: pd.DataFrame, rule_id: str, *, min_amount_fen: int)
         subject = subject + "|" + (_day_text(groups[key]) if key == "pay_date" else groups[key].astype(str))
     message = [text.format(n=n) + f"：{c} 笔凭证，合计 {yuan(t)} 元"
                for n, c, t in zip(distinct, groups["vouchers"], groups["total"])]
-    return _findings(rule_id, "voucher_group", groups, subject_code=subject, region_code=groups["region"],
+    level = "payee_account" if same == ["payee_account"] else "voucher_group"
+    return _findings(rule_id, level, groups, subject_code=subject, region_code=groups["region"],
                      unit_code=groups["unit"] if "unit_code" in same else None, figure=distinct, threshold=2,
                      figure_kind="count", amount_fen=groups["total"], first_date=_dates(groups["first"]),
                      last_date=_dates(groups["last"]), evidence=groups["evidence"], message=message)

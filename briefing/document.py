@@ -22,6 +22,10 @@ class Table:
     header: tuple[str, ...]  # a numeric column names its unit: '支出（亿元）', '执行率（%）'
     rows: tuple[tuple[str, ...], ...]
 
+    def numeric(self, column: int) -> bool:
+        """A column of figures names its unit in its header ('支出（亿元）'); the others hold names."""
+        return "（" in self.header[column]
+
 
 @dataclass(frozen=True)
 class Figure:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 from dashboard.format import in_unit, rate_percent, unit_for, yuan_from_fen
 from indicators.export import round_half_up
@@ -56,7 +57,7 @@ def percent_cell(rate) -> str:
 
 
 def pp_number(pp, places: int = TEXT_PLACES) -> Decimal | None:
-    return None if pp is None else round_half_up(pp, places)
+    return None if pp is None else round_half_up(Fraction(pp), places)
 
 
 def pp_cell(pp) -> str:
@@ -64,7 +65,7 @@ def pp_cell(pp) -> str:
 
 
 def multiple_number(value, places: int = TABLE_PLACES) -> Decimal | None:
-    return None if value is None else round_half_up(value, places)
+    return None if value is None else round_half_up(Fraction(value), places)
 
 
 def multiple(value) -> str:
@@ -99,3 +100,22 @@ def change(growth, base: str = "上年同期") -> str:
 def date_text(day: dt.date) -> str:
     """'2026年9月30日'."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def alert_figure(value, unit: str | None) -> str:
+    """An alert's figure or threshold (as the alert records give it: 元, fractions, 百分点 …) with its unit."""
+    if value is None:
+        return NOT_DEFINED
+    if unit == "元":
+        return amount(int(value * 100))
+    if unit == "ratio":
+        return percent(value, TABLE_PLACES)
+    if unit == "pp":
+        return f"{pp_number(value, TABLE_PLACES)}个百分点"
+    if unit == "multiple":
+        return multiple(value)
+    if unit == "days":
+        return f"{count(value)}天"
+    if unit == "count":
+        return count(value)
+    return str(value)

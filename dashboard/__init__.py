@@ -47,8 +47,12 @@ def create_app(db_url: str | None = None) -> dash.Dash:
         title=shell.TITLE,
         update_title=None,
         index_string=INDEX,
+        # Pages build their sections from the view (a drill level, a chosen bond …), so a callback's components
+        # exist only on the views that show them.
+        suppress_callback_exceptions=True,
     )
     store.attach(app.server, engine)
+    _warm_up()
     shell.register(app)
     with app.server.app_context():  # Dash calls the layout once to check it, and the layout reads the store
         app.layout = shell.layout
@@ -61,3 +65,24 @@ def _bind_page_callbacks(app: dash.Dash) -> None:
     first; doing that step now keeps every app whole when one process builds several (tests, workers)."""
     with app.server.test_request_context("/_dash-layout"):
         app.server.preprocess_request()
+
+
+def _warm_up() -> None:
+    """Plotly imports numpy and pandas lazily, on the first figure it validates or encodes; two threads of a
+    gthread worker drawing their first figures at once can each see the other's half-imported module. Drawing
+    and encoding one figure of every kind the pages use, before any request, finishes those imports while the
+    process is still alone."""
+    import datetime as dt
+
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+    import plotly.graph_objects as go
+    import plotly.io
+
+    from dashboard.figures.style import base_layout
+
+    figure = go.Figure(layout=base_layout(height=100))
+    figure.add_bar(x=[1], y=[1])
+    figure.add_scatter(x=[dt.date(2000, 1, 1)], y=[1])
+    figure.add_trace(go.Treemap(ids=["a"], labels=["a"], parents=[""], values=[1]))
+    plotly.io.to_json(figure)

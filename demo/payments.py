@@ -232,8 +232,8 @@ class Payments:
             every = plan.round_every or BACKGROUND_ROUND_EVERY
             if self.big_count[unit] % every == every // 2 + 1:
                 cents -= cents % ROUND
-        if BAND <= cents < LIMIT:
-            cents //= 10
+        if BAND <= cents < LIMIT:  # just below the procurement limit is what JUST_BELOW looks for: step over it
+            cents = cents - BAND + LIMIT if cents - BAND + LIMIT <= limit else 2 * BAND - cents - 1
         return cents if cents >= 1_000 else 0
 
     def _leading(self, unit: int, fabricated: bool, ideal: float) -> int:

@@ -37,26 +37,26 @@ def _not_after_business_date(frame, meta, fx, ctx, fld):
     fx.add_mask("DATE_AFTER_BUSINESS_DATE", late.fillna(False), frame, fld, _h(meta, fld), iso)
 
 
+def _key_tuples(frame, cols: list[str]) -> list[tuple]:
+    """Row keys as plain Python tuples (None where a part is missing)."""
+    lists = [[None if pd.isna(v) else v for v in frame[c].tolist()] for c in cols]
+    return list(zip(*lists))
+
+
 def _stored_duplicates(frame, meta, fx, ctx, report):
     rep = REPORTS[report]
     from warehouse.schema import REPORT_TABLES
 
     key_cols = [rep.cols[k].store_name for k in rep.key]
-    keyed = frame[key_cols].dropna().drop_duplicates()
-    if keyed.empty:
-        return
-    keys = list(zip(*[keyed[c].tolist() for c in key_cols]))
-    found = lookup.existing_keys(ctx.conn, REPORT_TABLES[report], key_cols, keys, ctx.replacing_file_id)
+    keys = _key_tuples(frame, key_cols)
+    complete = [k for k in keys if None not in k]
+    found = lookup.existing_keys(ctx.conn, REPORT_TABLES[report], key_cols, complete, ctx.replacing_file_id)
     if not found:
         return
-    hits = pd.DataFrame([list(k) + [v] for k, v in found.items()], columns=key_cols + ["_from"])
-    hits = hits.astype({c: frame[c].dtype for c in key_cols})
-    merged = frame[key_cols].merge(hits, how="left", on=key_cols)
-    mask = merged["_from"].notna().to_numpy()
-    text = pd.Series("", index=frame.index, dtype="str")
-    shown = np.flatnonzero(mask)[:101]
-    text.iloc[shown] = frame.iloc[shown][key_cols].astype("str").fillna("").agg("|".join, axis=1).to_numpy()
-    fx.add_mask("KEY_DUPLICATE_STORED", mask, frame, None, _h(meta, rep.key[-1]), merged["_from"], values=text)
+    header = _h(meta, rep.key[-1])
+    for key, line in zip(keys, frame["line_no"].tolist()):
+        if key in found:
+            fx.add("KEY_DUPLICATE_STORED", line, header, "|".join(map(str, key)), found[key])
 
 
 def check_region(frame, meta, fx, ctx):
@@ -144,44 +144,31 @@ def check_pay(frame, meta, fx, ctx):
 
 def _check_pay_quota(frame, meta, fx, ctx):
     """Quota must exist; classification should match it; cumulative payments should stay within it."""
-    ok = (frame["pay_date"].notna() & (frame["quota_id"] != "")).to_numpy()
-    if not ok.any():
-        return
-    rows = pd.DataFrame({"region_code": frame["region_code"], "year": frame["pay_date"].str.slice(0, 4),
-                         "quota_id": frame["quota_id"]})[ok]
-    rows["year"] = rows["year"].astype(int)
-    keys = list(rows.drop_duplicates().itertuples(index=False, name=None))
-    stored = lookup.quotas(ctx.conn, keys, None)
-    adjustments = lookup.quota_adjustments(ctx.conn, keys, None)
-    paid = lookup.paid_by_quota(ctx.conn, [(k[0], k[2]) for k in keys], ctx.replacing_file_id)
-    table = pd.DataFrame(
-        [(k[0], k[1], k[2], q["func_code"] or "", q["econ_code"] or "", q["fund_type"] or "",
-          int(q["amount_fen"]) + adjustments.get(k, 0), paid.get((k[0], k[2]), 0)) for k, q in stored.items()],
-        columns=["region_code", "year", "quota_id", "q_func", "q_econ", "q_fund", "adjusted", "paid"])
-    table = table.astype({"region_code": "str", "quota_id": "str", "year": int})
-    merged = rows.merge(table, how="left", on=["region_code", "year", "quota_id"])
-    merged.index = rows.index
-    known = merged["adjusted"].notna()
-    unknown = pd.Series(False, index=frame.index)
-    unknown[rows.index] = ~known
-    fx.add_mask("PAY_QUOTA_UNKNOWN", unknown, frame, "quota_id", _h(meta, "quota_id"),
-                (frame["region_code"] + "，" + frame["pay_date"].str.slice(0, 4).fillna("") + " 年度"))
-    for fld, qcol in (("func_code", "q_func"), ("econ_code", "q_econ"), ("fund_type", "q_fund")):
-        expected = pd.Series("", index=frame.index, dtype="str")
-        expected[rows.index] = merged[qcol].fillna("").astype("str")
-        differs = pd.Series(False, index=frame.index)
-        differs[rows.index] = known & (frame.loc[rows.index, fld] != "") & (frame.loc[rows.index, fld] != merged[qcol])
-        fx.add_mask("PAY_QUOTA_MISMATCH", differs, frame, fld, _h(meta, fld), expected.replace("", "（空）"))
-    amounts = frame.loc[rows.index, "amount_fen"].fillna(0).astype("int64")
-    group = [merged["region_code"], merged["year"], merged["quota_id"]]
-    running = amounts.groupby(group, sort=False).cumsum()
-    balance = merged["adjusted"] - merged["paid"] - running
-    over = pd.Series(False, index=frame.index)
-    over[rows.index] = known & (balance < 0) & (amounts > 0)
-    adjusted_text = pd.Series("", index=frame.index, dtype="str")
-    flagged = over[rows.index].to_numpy()
-    adjusted_text[rows.index[flagged]] = merged.loc[flagged, "adjusted"].map(_fen_text)
-    fx.add_mask("PAY_OVER_QUOTA", over, frame, "quota_id", _h(meta, "amount"), adjusted_text)
+    cols = ["region_code", "pay_date", "quota_id", "func_code", "econ_code", "fund_type", "amount_fen", "line_no"]
+    rows = _key_tuples(frame, cols)
+    keyed = [(r, int(d[:4]), q) if d and q else None for r, d, q, *_ in rows]
+    wanted = [k for k in keyed if k]
+    stored = lookup.quotas(ctx.conn, wanted, None)
+    adjustments = lookup.quota_adjustments(ctx.conn, wanted, None)
+    paid = lookup.paid_by_quota(ctx.conn, [(k[0], k[2]) for k in stored], ctx.replacing_file_id)
+    balance: dict[tuple, int] = {}
+    for key, (region, _, qid, func_code, econ_code, fund_type, amount, line) in zip(keyed, rows):
+        if key is None:
+            continue
+        quota = stored.get(key)
+        if quota is None:
+            fx.add("PAY_QUOTA_UNKNOWN", line, _h(meta, "quota_id"), qid, f"{region}，{key[1]} 年度")
+            continue
+        for fld, v in (("func_code", func_code), ("econ_code", econ_code), ("fund_type", fund_type)):
+            if v and v != (quota[fld] or ""):
+                fx.add("PAY_QUOTA_MISMATCH", line, _h(meta, fld), v, quota[fld] or "（空）")
+        adjusted = int(quota["amount_fen"]) + adjustments.get(key, 0)
+        if key not in balance:
+            balance[key] = adjusted - paid.get((key[0], key[2]), 0)
+        if amount is not None:
+            balance[key] -= int(amount)
+            if balance[key] < 0 and amount > 0:
+                fx.add("PAY_OVER_QUOTA", line, _h(meta, "amount"), qid, _fen_text(adjusted))
 
 
 def _check_refunds(frame, meta, fx, ctx):

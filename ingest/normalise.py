@@ -28,8 +28,8 @@ def clean_number_text(s: pd.Series) -> pd.Series:
     return s
 
 
-def parse_hundredths(s: pd.Series, max_decimals: int = 2) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Amount text → exact integer hundredths (分), with masks of bad format and of too many decimals.
+def parse_hundredths(s: pd.Series, max_decimals: int = 2) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Amount text → exact integer hundredths (分), with masks of bad format, of too many decimals, and of empty.
 
     Empty cells give <NA> and are not refused here (required-ness is checked separately).
     """
@@ -47,14 +47,14 @@ def parse_hundredths(s: pd.Series, max_decimals: int = 2) -> tuple[pd.Series, pd
     cents = pd.to_numeric(frac.where(ok).str.pad(max_decimals, side="right", fillchar="0"), errors="coerce").astype("Int64")
     value = whole * (10 ** max_decimals) + cents
     value = value.where(~s.str.startswith("-"), -value)
-    return value, bad_format, too_many
+    return value, bad_format, too_many, empty
 
 
 _DATE_RE = r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$|^(\d{4})(\d{2})(\d{2})$"
 
 
-def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Date text → ISO 'YYYY-MM-DD' strings (<NA> for empty), with the mask of invalid dates."""
+def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Date text → ISO 'YYYY-MM-DD' strings (<NA> for empty), with the masks of invalid and of empty dates."""
     s = clean_number_text(s)
     empty = s == ""
     iso = s.where(s.str.fullmatch(r"\d{4}-\d{2}-\d{2}"))
@@ -65,15 +65,15 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         iso[other] = y + "-" + mo.str.pad(2, side="left", fillchar="0") + "-" + d.str.pad(2, side="left", fillchar="0")
     parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
     bad = parsed.isna() & ~empty
-    return iso.where(parsed.notna()), bad
+    return iso.where(parsed.notna()), bad, empty
 
 
-def parse_ints(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+def parse_ints(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     s = clean_number_text(s)
     empty = s == ""
     ok = s.str.fullmatch(r"\d{1,9}")
     bad = ~ok & ~empty
-    return pd.to_numeric(s.where(ok), errors="coerce").astype("Int64"), bad
+    return pd.to_numeric(s.where(ok), errors="coerce").astype("Int64"), bad, empty
 
 
 def code_length_ok(s: pd.Series, digits: tuple[int, ...]) -> pd.Series:

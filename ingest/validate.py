@@ -133,42 +133,35 @@ def _frame(raw: RawTable, rep: Report, mapping: dict[str, int], fx: Findings) ->
 
 
 def _typed(frame: pd.DataFrame, rep: Report, meta: dict, fx: Findings) -> pd.DataFrame:
-    """Parse every column by its kind into frame[store_name]."""
+    """Parse every column by its kind; returns the frame with the typed columns (warehouse names) added."""
     hdr = meta["headers"]
+    typed: dict[str, pd.Series] = {}
     for c in rep.columns:
         raw = frame[f"raw_{c.field}"]
         h = hdr[c.field]
         if c.kind in ("amount", "quantity", "rate"):
-            places = 4 if c.kind == "rate" else 2
-            value, bad, too_many = parse_hundredths(raw, places)
+            value, bad, too_many, empty = parse_hundredths(raw, 4 if c.kind == "rate" else 2)
             fx.add_mask("AMOUNT_FORMAT" if c.kind != "rate" else "NUMBER_FORMAT", bad, frame, c.field, h,
                         "百分数，如 2.35")
             fx.add_mask("AMOUNT_DECIMALS" if c.kind != "rate" else "NUMBER_FORMAT", too_many, frame, c.field, h,
                         "最多 4 位小数")
-            frame[c.store_name] = value
-            frame[f"empty_{c.field}"] = clean_number_text(raw) == ""
         elif c.kind == "date":
-            value, bad = parse_dates(raw)
+            value, bad, empty = parse_dates(raw)
             fx.add_mask("DATE_FORMAT", bad, frame, c.field, h)
-            frame[c.store_name] = value
-            frame[f"empty_{c.field}"] = clean_number_text(raw) == ""
         elif c.kind == "int":
-            value, bad = parse_ints(raw)
+            value, bad, empty = parse_ints(raw)
             fx.add_mask("NUMBER_FORMAT", bad, frame, c.field, h, "整数（如年度 2026）")
-            frame[c.store_name] = value
-            frame[f"empty_{c.field}"] = clean_number_text(raw) == ""
         else:
             value = clean_number_text(raw) if c.kind == "code" else clean_text(raw)
             if c.default is not None:
                 value = value.where(value != "", c.default)
-            frame[c.store_name] = value
-            frame[f"empty_{c.field}"] = value == ""
+            empty = value == ""
             if c.kind == "enum":
-                bad = ~value.isin(c.enum) & (value != "")
-                fx.add_mask("ENUM", bad, frame, c.field, h, "、".join(c.enum))
+                fx.add_mask("ENUM", ~value.isin(c.enum) & ~empty, frame, c.field, h, "、".join(c.enum))
+        typed[c.store_name] = value
         if c.required:
-            fx.add_mask("REQUIRED", frame[f"empty_{c.field}"], frame, c.field, h)
-    return frame
+            fx.add_mask("REQUIRED", empty, frame, c.field, h)
+    return pd.concat([frame, pd.DataFrame(typed, index=frame.index)], axis=1)
 
 
 def _check_code_column(frame, c: Col, meta, fx: Findings, known: set[str] | None, year_series=None,

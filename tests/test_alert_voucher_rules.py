@@ -2,21 +2,27 @@
 ordinary payments fires nothing."""
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 
 import pytest
 
 from tests.alert_support import bulk_pay, evaluate_days, fired_on, rules_with
 from tests.builders import Builder, city
+from warehouse import db
 
 DAILY = ("DUP_PAY", "DUP_SAME_AMOUNT_DATE_DIFF_PAYEE", "DUP_SAME_PAYEE_DATE_DIFF_AMOUNT", "DUP_SAME_ACCOUNT_DIFF_NAME",
          "SPLIT_PAY", "JUST_BELOW", "OFF_DAY_PAY", "NEW_PAYEE_LARGE", "PAY_OVER_QUOTA")
 YEARLY = ("ROUND_AMOUNT", "PAYEE_CONCENTRATION", "BENFORD")
 
 
-@pytest.fixture
-def june(store):
-    """A fortnight of June 2026: ordinary payments every working day, the planted cases on Wednesday 10th."""
+@pytest.fixture(scope="module")
+def june(tmp_path_factory, _sqlite_template):
+    """A fortnight of June 2026: ordinary payments every working day, the planted cases on Wednesday 10th
+    (built once: the tests only read it)."""
+    path = tmp_path_factory.mktemp("june") / "store.db"
+    shutil.copy(_sqlite_template, path)
+    store = db.open_store(f"sqlite:///{path}")
     b = city(Builder(store))
     for q, unit in (("QA", "100001"), ("QB", "200001"), ("QC", "100002")):
         b.quota(q, unit, 50_000_000, "2026-01-05")
@@ -43,14 +49,15 @@ def june(store):
     b.pay("SAD2", "QC", "15000.00", "2026-06-10", account="S2")
     b.pay("SPD1", "QC", "11111.11", "2026-06-10", account="SP")
     b.pay("SPD2", "QC", "22222.22", "2026-06-10", account="SP")
-    b.pay("NAME2", "QB", "3000.00", "2026-06-10", account="NAMES", payee="乙公司")
+    b.pay("NAME2", "QB", "3100.00", "2026-06-10", account="NAMES", payee="乙公司")
     # the weekend: Sunday pays, Saturday 9 May was a 调休 working day
     b.pay("SUN", "QA", "60000.01", "2026-06-14", account="SUN")
     b.pay("SUNSMALL", "QA", "40000.00", "2026-06-14", account="SUN2")
     b.pay("MAKEUP", "QA", "90000.00", "2026-05-09", account="WORKSAT")
-    evaluate_days(store, "2026-05-09")
-    evaluate_days(store, "2026-06-01", "2026-06-14")
-    return store
+    for day in ("2026-05-09", "2026-06-01", "2026-06-09", "2026-06-10", "2026-06-14"):
+        evaluate_days(store, day)
+    yield store
+    store.dispose()
 
 
 def test_a_day_of_ordinary_payments_fires_no_voucher_rule(june):
@@ -77,7 +84,7 @@ def test_each_planted_case_fires_its_rule_on_its_day(june):
     assert over["severity"] == "红" and Decimal(over["figure"]) == Decimal("100000.03")
     assert over["evidence"] == ["419900/OVR1", "419900/OVR2"] and over["category"] == "合法性"
     assert fired[("DUP_PAY", "419900/DUP1|419900/DUP2")]["figure"] == "5"  # days apart
-    assert fired[("DUP_SAME_ACCOUNT_DIFF_NAME", "NAMES")]["evidence"] == ["419900/NAME1", "419900/NAME2"]
+    assert fired[("DUP_SAME_ACCOUNT_DIFF_NAME", "NAMES")]["evidence"] == ["419900/NAME2", "419900/NAME1"]  # largest first
     assert fired[("JUST_BELOW", "419900/JB")]["severity"] == "黄"
     assert fired_on(june, "2026-06-01", ["NEW_PAYEE_LARGE"]).keys() == {("NEW_PAYEE_LARGE", "419900/OLD1")}
 
@@ -86,11 +93,14 @@ def test_off_day_payments_use_the_working_day_calendar(june):
     assert set(fired_on(june, "2026-06-14", DAILY)) == {("OFF_DAY_PAY", "419900/SUN")}
 
 
-def test_a_clerks_threshold_grades_and_limits_the_rule(june):
-    rules = rules_with("rules:\n  OFF_DAY_PAY:\n    thresholds:\n      amount_yuan: {黄: 30000, 橙: 60000}\n"
-                       "  NEW_PAYEE_LARGE: {enabled: false}\n")
-    evaluate_days(june, "2026-06-14", rules=rules)
-    fired = fired_on(june, "2026-06-14", DAILY)
+def test_a_clerks_threshold_grades_and_limits_the_rule(store):
+    b = city(Builder(store))
+    b.quota("QA", "100001", 50_000_000, "2026-01-05")
+    b.pay("SUN", "QA", "60000.01", "2026-06-14", account="SUN")
+    b.pay("SUNSMALL", "QA", "40000.00", "2026-06-14", account="SUN2")
+    rules = rules_with("rules:\n  OFF_DAY_PAY:\n    thresholds:\n      amount_yuan: {黄: 30000, 橙: 60000}\n")
+    evaluate_days(store, "2026-06-14", rules=rules)
+    fired = fired_on(store, "2026-06-14", DAILY)
     assert {k: v["severity"] for k, v in fired.items()} == {("OFF_DAY_PAY", "419900/SUN"): "橙",
                                                             ("OFF_DAY_PAY", "419900/SUNSMALL"): "黄"}
 
