@@ -1,8 +1,9 @@
 """The rules on units, departments, projects and regions: every figure comes from the indicator layer.
 
-Execution, 三公, debt and audit figures are the rows the calculators (or, for execution at dept/unit level, the
-daily snapshots, which give the same rows) return for the top region's 全辖 — the very numbers the reports
-show; a rule only compares them with its thresholds. Region rules read 全辖 rows.
+Execution, 三公, debt and audit figures are the rows the indicator layer gives for the top region's 全辖 — the
+very numbers the reports show — read from its daily snapshots where it keeps them (they give the calculator's
+rows without re-summing the year) and from its calculators otherwise; a rule only compares them with its
+thresholds. Region rules read 全辖 rows.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from indicators.debt import BOND_TYPES, TOTAL, debt
 from indicators.execution import execution
 from indicators.formula import ratio
 from indicators.sangong import sangong
-from indicators.scope import FULL, open_scope
+from indicators.scope import FULL, ScopeError, open_scope
 from indicators.snapshots import snapshot_rows
 from warehouse.schema import bgt, pay
 
@@ -30,14 +31,23 @@ def pct(value) -> str:
     return "—" if value is None else f"{float(value):.2%}"
 
 
-def execution_rows(ctx: Context, level: str, day: dt.date | None = None) -> list[dict]:
-    """Execution rows (fund type 全部) of every member at `level` as of `day` (default D)."""
+def indicator_rows(ctx: Context, family: str, level: str, calculate, day: dt.date | None = None) -> list[dict]:
+    """The rows of an indicator family at `level` for the top region as of `day` (default D): the stored daily
+    snapshot when the indicator layer keeps one for that family, level and day, else its calculator."""
     day = day or ctx.day
 
     def compute():
-        rows = snapshot_rows(ctx.engine, "execution", day, level) if level in ("dept", "unit") else []
-        return rows or execution(ctx.engine, day, level=level)
-    return ctx.once(("execution", level, day), compute)
+        try:
+            rows = snapshot_rows(ctx.engine, family, day, level)
+        except ScopeError:  # no snapshot kept at this level
+            rows = []
+        return rows or calculate(ctx.engine, day, level=level)
+    return ctx.once((family, level, day), compute)
+
+
+def execution_rows(ctx: Context, level: str, day: dt.date | None = None) -> list[dict]:
+    """Execution rows (fund type 全部) of every member at `level`."""
+    return indicator_rows(ctx, "execution", level, execution, day)
 
 
 def _subject(ctx: Context, level: str, code: str, name: str) -> dict:
@@ -132,12 +142,9 @@ def _december_shares(ctx: Context, day: dt.date) -> dict[str, tuple[Fraction | N
 
 def sangong_rows(ctx: Context, rule: Rule) -> list[dict]:
     """Unit and region (全辖) rows of every category and 合计, for the subject levels the rule keeps."""
-    def compute():
-        rows = []
-        for level in ("unit", "region"):
-            rows += [r for r in sangong(ctx.engine, ctx.day, level=level) if r["scope"] == FULL]
-        return rows
-    return [r for r in ctx.once("sangong", compute) if r["level"] in rule.subjects]
+    rows = [r for level in ("unit", "region") if level in rule.subjects
+            for r in indicator_rows(ctx, "sangong", level, sangong)]
+    return [r for r in rows if r["scope"] == FULL]
 
 
 def _sangong_finding(ctx, rule, r, message, figures):
@@ -173,8 +180,7 @@ def sangong_yoy(ctx: Context, rule: Rule) -> list[Finding]:
 # --- 政府债务 ------------------------------------------------------------------------------------------------
 
 def debt_rows(ctx: Context, bond_types) -> list[dict]:
-    rows = ctx.once("debt", lambda: [r for r in debt(ctx.engine, ctx.day) if r["scope"] == FULL])
-    return [r for r in rows if r["bond_type"] in bond_types]
+    return [r for r in indicator_rows(ctx, "debt", "region", debt) if r["scope"] == FULL and r["bond_type"] in bond_types]
 
 
 def _debt_finding(ctx, rule, r, message, figures) -> Finding | None:

@@ -30,12 +30,11 @@ def month_of(day: dt.date) -> dt.date:
 
 def train_month(engine, month: dt.date, limit_fen: int):
     """Train and store the model that scores `month`'s dates; None when the history is too short."""
-    from alerts import ml
-
     start, end = month - dt.timedelta(days=TRAINING_DAYS), month - dt.timedelta(days=1)
     history = read_window(engine, start, end)
     if int((history["amount_fen"] > 0).sum()) < MIN_TRAINING_VOUCHERS:
         return None
+    from alerts import ml  # scikit-learn is imported only when there is something to learn
     model = ml.train_model(history, limit_fen=limit_fen)
     with engine.begin() as conn:
         conn.execute(delete(alert_model).where(alert_model.c.month == month))
@@ -62,12 +61,11 @@ def model_for(ctx: Context, limit_fen: int):
 
 
 def ml_outlier(ctx: Context, rule: Rule) -> list[Finding]:
-    from alerts import ml
-
     today = ctx.today()
     if not (today["amount_fen"] > 0).any():
         return []
     model = model_for(ctx, ctx.rules.param("procurement_limit_yuan"))
+    from alerts import ml
     k = rule.param("top_count")
     recent = ctx.recent(ml.RECENT_DAYS)
     recent = recent[recent["pay_date"] < pd.Timestamp(ctx.day)]

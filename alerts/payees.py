@@ -4,16 +4,18 @@ NEW_PAYEE_LARGE asks whether a voucher is the first payment to its account anywh
 DUP_SAME_ACCOUNT_DIFF_NAME whether an account now goes by a second name. Both would need an index on
 pay.payee_account, which the largest table deliberately does not have; instead each evaluated day adds its
 vouchers here (looked up by the primary key), and a day evaluated again moves a first date earlier, never
-later. A backfill first forgets the first payments inside its span, then its days add them back.
+later. The first evaluation of a store that already holds history seeds the table from it once; a backfill
+first forgets the first payments inside its span, then its days add them back.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from alerts.tables import alert_payee as payee
+from warehouse.schema import pay
 
 _CHUNK = 500
 
@@ -60,6 +62,22 @@ def record(conn, day: dt.date, candidates: pd.DataFrame, stored: pd.DataFrame) -
     if earlier:
         conn.execute(update(payee).where(payee.c.payee_account == bindparam("k_account"),
                                          payee.c.payee_name == bindparam("k_name")), earlier)
+
+
+def seed(conn, until: dt.date) -> None:
+    """Fill an empty table with the first payments dated up to `until`, read from the store once (the first
+    evaluation of a store that already holds history; vouchers later refunded in full count as seen)."""
+    if conn.execute(select(payee.c.payee_account).limit(1)).first() is not None:
+        return
+    name = func.trim(pay.c.payee_name)
+    first = func.row_number().over(partition_by=(pay.c.payee_account, name),
+                                   order_by=(pay.c.pay_date, pay.c.region_code, pay.c.voucher_no)).label("first")
+    ranked = (select(pay.c.payee_account, name.label("payee_name"), pay.c.pay_date, pay.c.region_code,
+                     pay.c.voucher_no, pay.c.unit_code, pay.c.amount_fen, first)
+              .where(pay.c.pay_date <= until, pay.c.amount_fen > 0).subquery())
+    columns = ["payee_account", "payee_name", "first_date", "region_code", "voucher_no", "unit_code", "amount_fen"]
+    conn.execute(insert(payee).from_select(columns, select(*[c for c in ranked.c if c.name != "first"])
+                                           .where(ranked.c.first == 1)))
 
 
 def forget_from(conn, start: dt.date, end: dt.date) -> None:

@@ -73,6 +73,7 @@ def payee_history(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     def compute():
         candidates = payees.first_payments(tests.counted_vouchers(ctx.today()))
         with ctx.engine.begin() as conn:
+            payees.seed(conn, ctx.day - dt.timedelta(days=1))
             stored = payees.known(conn, candidates["payee_account"])
             payees.record(conn, ctx.day, candidates, stored)
         return stored, candidates

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -18,7 +19,11 @@ from dashboard.figures.debt import balance_chart
 from dashboard.figures.execution import treemap
 from dashboard.figures.overview import behind_chart, most_behind
 from dashboard.figures.progress import progress_curve
+from dashboard.figures.registers import grouped_bars
+from dashboard.figures.revenue import composition_chart
 from dashboard.figures.sangong import category_chart
+from indicators.audit import TOTAL as AUDIT_TOTAL
+from indicators.scope import ALL
 
 WIDTH = 720  # px at scale 1 (the text width at the dashboard's type size); drawn at twice that for print
 SCALE = 2
@@ -38,6 +43,9 @@ def charts(f: Facts) -> dict[str, Chart]:
                            progress_curve(*f.execution_history, f.day, "执行率", f.forecast)),
         "revenue": Chart(f"{f.region_name}收入累计完成率", progress_curve(*f.revenue_history, f.day, "完成率")),
     }
+    by_type = [r for ft, r in f.revenue.items() if ft != ALL]
+    if by_type:
+        out["revenue_mix"] = Chart("分资金性质收入、收入预算与上年同期", composition_chart(by_type))
     if f.depts:
         out["behind"] = Chart("执行进度最慢的部门（进度差）", behind_chart(most_behind(f.depts, BEHIND_N)))
         out["depts"] = Chart("各部门调整后预算（面积）与执行率（颜色）", treemap(f.depts, "部门"))
@@ -45,6 +53,13 @@ def charts(f: Facts) -> dict[str, Chart]:
         out["sangong"] = Chart("三公经费预算、支出与上年同期支出", category_chart(f.sangong))
     if f.debt_regions:
         out["debt"] = Chart("各区划政府债务余额与限额", balance_chart(f.debt_regions))
+    if any(r["entities"] for r in f.assets):
+        out["assets"] = Chart("国有资产总额、负债与所有者权益（分类别）",
+                              grouped_bars("assets", f.assets, "category", ["total_assets", "total_liabilities", "equity"]))
+    categories = [r for c, r in f.audit.items() if c != AUDIT_TOTAL and r["issues"]]
+    if categories:
+        out["audit"] = Chart("审计查出问题涉及金额与已整改金额（分类别）",
+                             grouped_bars("audit", categories, "category", ["amount", "rectified_amount"]))
     return out
 
 
@@ -56,17 +71,43 @@ def browser_path() -> str:
     return path
 
 
-def to_png(figures: list[go.Figure]) -> list[tuple[bytes, int, int]]:
-    """(PNG, width, height in px at scale 1) of each figure, in order, from one browser session."""
-    sizes = [(WIDTH, int(fig.layout.height or 320)) for fig in figures]
+class Renderer:
+    """One Chromium session for a briefing's charts. It starts on its own event-loop thread when the briefing
+    starts, so the browser comes up while the figures are read from the store; `draw` waits for it."""
 
-    async def draw():
+    def __enter__(self) -> "Renderer":
         import kaleido
 
-        async with kaleido.Kaleido(n=1, path=browser_path(), mathjax=False, timeout=120) as k:
-            return [await k.calc_fig(fig, opts={"format": "png", "width": w, "height": h, "scale": SCALE})
+        path = browser_path()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="briefing-charts", daemon=True)
+        self._thread.start()
+
+        async def open_browser():
+            return await kaleido.Kaleido(n=1, path=path, mathjax=False, timeout=120).__aenter__()
+
+        self._browser = asyncio.run_coroutine_threadsafe(open_browser(), self._loop)
+        return self
+
+    def _run(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    def draw(self, figures: list[go.Figure]) -> list[tuple[bytes, int, int]]:
+        """(PNG, width, height in px at scale 1) of each figure, in order."""
+        browser = self._browser.result()
+        sizes = [(WIDTH, int(fig.layout.height or 320)) for fig in figures]
+
+        async def draw_all():
+            return [await browser.calc_fig(fig, opts={"format": "png", "width": w, "height": h, "scale": SCALE})
                     for fig, (w, h) in zip(figures, sizes)]
 
-    if not figures:
-        return []
-    return [(png, w, h) for png, (w, h) in zip(asyncio.run(draw()), sizes)]
+        return [(png, w, h) for png, (w, h) in zip(self._run(draw_all()), sizes)]
+
+    def __exit__(self, *exc) -> None:
+        try:
+            browser = self._browser.result()  # a browser still starting is waited for, then closed: none is left
+            self._run(browser.__aexit__(None, None, None))
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()

@@ -47,7 +47,7 @@ class Facts:
     forecast: dict | None  # {"rate", "low", "high"} at 31 December, None when too few prior years
     alerts: list[dict] | None  # open alerts of the region as of the day; None = alert layer not installed
     alert_counts: dict[str, int] | None
-    alert_details: dict[int, dict] = field(default_factory=dict)  # red alert id → {"unit", "message"}
+    alert_units: dict[int, str] = field(default_factory=dict)  # red alert id → the unit its figure is in
     rule_names: dict[str, str] = field(default_factory=dict)  # rule id → its Chinese name (rules in force)
 
     @property
@@ -59,32 +59,46 @@ class Facts:
         """How a sentence names the region's 全辖: 全市 / 全县, else the region's name."""
         return f"全{self.region_level}" if self.region_level in ("省", "市", "县", "区") else self.region_name
 
+    def _shown(self) -> int:
+        """How many departments each list names: five, or half of them when there are fewer than ten."""
+        return min(DEPTS_SHOWN, (len(self.depts) + 1) // 2)
+
     def slowest(self) -> list[dict]:
-        return self.depts[:DEPTS_SHOWN]
+        return self.depts[:self._shown()]
 
     def fastest(self) -> list[dict]:
         """The fastest departments, fastest first, never one already named among the slowest."""
-        return list(reversed(self.depts[DEPTS_SHOWN:]))[:DEPTS_SHOWN]
+        return list(reversed(self.depts[self._shown():]))[:DEPTS_SHOWN]
+
+
+def require_data(engine, quarter: Quarter, region: str | None = None) -> str:
+    """The region the briefing is about (default: the top region); BriefingError when the store has no region
+    tree, does not know the region, or has no budget or revenue for it as of the quarter's last day."""
+    day = quarter.end
+    tree = region_tree(engine)
+    if tree.top() is None:
+        raise BriefingError("数据库中没有区划代码表（DM_REGION），尚无数据可写简报 / the store holds no data yet")
+    region = region or tree.top()
+    if region not in tree.names:
+        raise BriefingError(f"未知区划 {region} / unknown region")
+    everything = pick(region_rows(engine, "execution", day, region), region, fund_type=ALL) or {}
+    revenue = pick(region_rows(engine, "revenue", day, region), region, fund_type=ALL) or {}
+    if not (everything.get("adjusted_budget") or everything.get("spent") or revenue.get("collected")):
+        raise BriefingError(f"{tree.names[region]}截至{day.isoformat()}没有预算执行和收入数据，不能生成"
+                            f"{quarter.label}简报 / no budget data as of {day}")
+    return region
 
 
 def collect(engine, quarter: Quarter, region: str | None = None) -> Facts:
     """The quarter's figures for `region` (默认顶级区划, 全辖); BriefingError when the store has nothing to say."""
+    region = require_data(engine, quarter, region)
     day = quarter.end
     tree = region_tree(engine)
     top = tree.top()
-    if top is None:
-        raise BriefingError("数据库中没有区划代码表（DM_REGION），尚无数据可写简报 / the store holds no data yet")
-    region = region or top
-    if region not in tree.names:
-        raise BriefingError(f"未知区划 {region} / unknown region")
     execution_rows = region_rows(engine, "execution", day, region)
     revenue_rows = region_rows(engine, "revenue", day, region)
     execution = {r["fund_type"]: r for r in execution_rows if r["code"] == region and r["scope"] == FULL}
     revenue = {r["fund_type"]: r for r in revenue_rows if r["code"] == region and r["scope"] == FULL}
-    everything = execution.get(ALL, {})
-    if not (everything.get("adjusted_budget") or everything.get("spent") or revenue.get(ALL, {}).get("collected")):
-        raise BriefingError(f"{tree.names[region]}截至{day.isoformat()}没有预算执行和收入数据，不能生成"
-                            f"{quarter.label}简报 / no budget data as of {day}")
     debt_rows = region_rows(engine, "debt", day, region)
     alerts = open_alerts(engine, day, region)
     return Facts(
@@ -102,7 +116,7 @@ def collect(engine, quarter: Quarter, region: str | None = None) -> Facts:
         forecast=_forecast(engine, day, region),
         alerts=alerts,
         alert_counts=open_alert_counts(engine, day, region) if alerts is not None else None,
-        alert_details=_alert_details(engine, alerts or [], day),
+        alert_units=_alert_units(engine, alerts or [], day),
         rule_names=_rule_names() if alerts is not None else {},
     )
 
@@ -141,16 +155,15 @@ def _rule_names() -> dict[str, str]:
     return {rule_id: rule.name for rule_id, rule in rules_in_force().rules.rules.items()}
 
 
-def _alert_details(engine, alerts: list[dict], day: dt.date) -> dict[int, dict]:
-    """The unit each red alert's figure is in, from its sighting on last_seen (the records omit it)."""
+def _alert_units(engine, alerts: list[dict], day: dt.date) -> dict[int, str]:
+    """The unit each red alert's figure is in (元, ratio, pp …), from its sighting on last_seen: the records
+    give the figure as exported but not its unit."""
     from alerts.tables import alert_sighting
 
     wanted = {r["id"]: r["last_seen"] for r in alerts if r["severity"] == "红"}
     if not wanted:
         return {}
     with engine.connect() as conn:
-        rows = conn.execute(select(alert_sighting.c.alert_id, alert_sighting.c.date, alert_sighting.c.unit,
-                                   alert_sighting.c.message)
+        rows = conn.execute(select(alert_sighting.c.alert_id, alert_sighting.c.date, alert_sighting.c.unit)
                             .where(alert_sighting.c.alert_id.in_(list(wanted)), alert_sighting.c.date <= day)).all()
-    return {a: {"unit": unit, "message": message} for a, d, unit, message in rows if wanted[a] == d}
-
+    return {a: unit for a, d, unit in rows if wanted[a] == d}

@@ -72,6 +72,10 @@ def multiple(value) -> str:
     return NOT_DEFINED if value is None else f"{multiple_number(value)}倍"
 
 
+def multiple_cell(value) -> str:
+    return NOT_DEFINED if value is None else f"{multiple_number(value)}"
+
+
 def count(value) -> str:
     return NOT_DEFINED if value is None else str(int(value))
 

@@ -79,6 +79,7 @@ def overall(c: Composer, f: Facts) -> None:
         c.heading(f"（{CN[number]}）{fund_type}", 2)
         c.para(fund_paragraph(f, fund_type))
     c.table("分资金性质收支执行情况", *fund_table(f))
+    c.figure("revenue_mix")
     c.figure("execution")
     c.figure("revenue")
 
@@ -169,6 +170,7 @@ def debt(c: Composer, f: Facts) -> None:
         c.para("本期没有政府债务数据。")
         return
     by_type = [f.debt[bt] for bt in BOND_TYPES if bt in f.debt]
+    due = [r for r in by_type if r["due_12m"]]
     c.para(sentence(
         f"截至{n.date_text(f.day)}，{f.whole}政府债务余额{n.amount(total['balance'])}"
         + ("（" + "、".join(f"{r['bond_type']}{n.amount(r['balance'])}" for r in by_type) + "）" if by_type else ""),
@@ -181,8 +183,7 @@ def debt(c: Composer, f: Facts) -> None:
                     f"支付利息{n.amount(total['interest_paid_ytd'])}",
                     f"全年应还本付息{n.amount(total['debt_service_due_y'])}")
            + sentence(f"未来一年内到期本金{n.amount(total['due_12m'])}"
-                      + ("，其中" + "、".join(f"{r['bond_type']}{n.amount(r['due_12m'])}" for r in by_type)
-                         if total["due_12m"] and by_type else "")))
+                      + ("，其中" + "、".join(f"{r['bond_type']}{n.amount(r['due_12m'])}" for r in due) if due else "")))
     rows = by_type + [total]
     unit = n.amount_unit([r[k] for r in rows for k in ("balance", "limit", "due_12m")])
     c.table("政府债务规模与风险指标",
@@ -191,12 +192,20 @@ def debt(c: Composer, f: Facts) -> None:
             [[r["bond_type"], n.amount_cell(r["balance"], unit), n.amount_cell(r["limit"], unit),
               n.percent_cell(r["limit_usage"]), n.percent_cell(r["debt_ratio"]),
               n.percent_cell(r["interest_expense_ratio"]),
-              n.NOT_DEFINED if r["coverage_multiple"] is None else f"{n.multiple_number(r['coverage_multiple'])}",
+              n.multiple_cell(r["coverage_multiple"]),
               n.amount_cell(r["due_12m"], unit)] for r in rows])
     c.figure("debt")
 
 
 # 五、国有资产和审计整改 ---------------------------------------------------------------------------------------
+def asset_clause(r: dict) -> str:
+    if not (r["total_assets"] or r["total_liabilities"]):  # reported in 亩 and the like: no amount to sum
+        return f"{r['category']}报告主体{n.count(r['entities'])}个（以实物量计量，不计入金额）"
+    return sentence(f"{r['category']}总额{n.amount(r['total_assets'])}", f"负债总额{n.amount(r['total_liabilities'])}",
+                    defined(f"资产负债率{n.percent(r['debt_asset_ratio'])}", r["debt_asset_ratio"]),
+                    defined(f"保值增值率{n.percent(r['equity_growth'])}", r["equity_growth"]), end="")
+
+
 def assets_and_audit(c: Composer, f: Facts) -> None:
     c.heading("（一）国有资产", 2)
     period = f.assets[0]["period"] if f.assets else None
@@ -204,12 +213,7 @@ def assets_and_audit(c: Composer, f: Facts) -> None:
         c.para("截至本期尚无国有资产报告。")
     else:
         reported = [r for r in f.assets if r["entities"]]
-        c.para(f"据{n.date_text(period)}国有资产报告，"
-               + "；".join(sentence(f"{r['category']}资产总额{n.amount(r['total_assets'])}",
-                                    f"负债总额{n.amount(r['total_liabilities'])}",
-                                    defined(f"资产负债率{n.percent(r['debt_asset_ratio'])}", r["debt_asset_ratio"]),
-                                    defined(f"保值增值率{n.percent(r['equity_growth'])}", r["equity_growth"]), end="")
-                          for r in reported) + "。")
+        c.para(f"据{n.date_text(period)}国有资产报告，" + "；".join(map(asset_clause, reported)) + "。")
         unit = n.amount_unit([r[k] for r in f.assets for k in ("total_assets", "total_liabilities", "equity")])
         c.table("国有资产情况",
                 ["类别", "主体数（个）", f"资产总额（{unit}）", f"负债总额（{unit}）", f"所有者权益（{unit}）",
@@ -217,6 +221,7 @@ def assets_and_audit(c: Composer, f: Facts) -> None:
                 [[r["category"], n.count(r["entities"]), n.amount_cell(r["total_assets"], unit),
                   n.amount_cell(r["total_liabilities"], unit), n.amount_cell(r["equity"], unit),
                   n.percent_cell(r["debt_asset_ratio"]), n.percent_cell(r["equity_growth"])] for r in reported])
+        c.figure("assets")
     c.heading("（二）审计整改", 2)
     total = f.audit.get(AUDIT_TOTAL)
     if total is None or not total["issues"]:
@@ -234,6 +239,7 @@ def assets_and_audit(c: Composer, f: Facts) -> None:
             [[r["category"], n.count(r["issues"]), n.count(r["rectified_issues"]), n.count(r["overdue_issues"]),
               n.amount_cell(r["amount"], unit), n.amount_cell(r["rectified_amount"], unit),
               n.percent_cell(r["rectification_rate"])] for r in rows])
+    c.figure("audit")
 
 
 # 六、预警情况 ------------------------------------------------------------------------------------------------
@@ -265,8 +271,8 @@ def alerts(c: Composer, f: Facts) -> None:
     c.para("未办结的红色预警逐条列示如下。")
     c.table("未办结的红色预警", ["预警规则", "对象", "指标值", "阈值", "首次出现", "最近出现", "状态"],
             [[f.rule_names.get(a["rule_id"], a["rule_id"]), a["subject_name"] or a["subject_code"],
-              n.alert_figure(a["figure"], f.alert_details.get(a["id"], {}).get("unit")),
-              n.alert_figure(a["threshold"], f.alert_details.get(a["id"], {}).get("unit")),
+              n.alert_figure(a["figure"], f.alert_units.get(a["id"])),
+              n.alert_figure(a["threshold"], f.alert_units.get(a["id"])),
               n.date_text(a["first_seen"]), n.date_text(a["last_seen"]), a["status"]] for a in red])
 
 

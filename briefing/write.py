@@ -12,9 +12,9 @@ from typing import Callable
 
 from briefing.archive import file_stem
 from briefing.charts import charts as make_charts
-from briefing.charts import to_png
+from briefing.charts import Renderer
 from briefing.docx_out import write_docx
-from briefing.facts import collect
+from briefing.facts import collect, require_data
 from briefing.pdf_out import write_pdf
 from briefing.quarter import BriefingError, Quarter
 from briefing.sections import compose
@@ -35,10 +35,12 @@ def write_briefing(engine, quarter: Quarter | str, region: str | None, out_dir: 
                             f"不能生成简报 / quarter {quarter.code} is not over yet")
     step = progress or (lambda done, name: None)
     step(0, STEPS[0])
-    facts = collect(engine, quarter, region)
-    step(1, STEPS[1])
-    charts = make_charts(facts)
-    pictures = dict(zip(charts, to_png([c.figure for c in charts.values()])))
+    region = require_data(engine, quarter, region)  # before a browser is started for nothing
+    with Renderer() as renderer:
+        facts = collect(engine, quarter, region)
+        step(1, STEPS[1])
+        charts = make_charts(facts)
+        pictures = dict(zip(charts, renderer.draw([c.figure for c in charts.values()])))
     step(2, STEPS[2])
     document = compose(facts, charts, pictures, today)
     out = Path(out_dir)

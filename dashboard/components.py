@@ -51,16 +51,18 @@ def pending_page(title: str, subtitle: str, sections: tuple[str, ...],
     return page(title, *(section(name, empty_state(detail)) for name in sections), subtitle=subtitle)
 
 
-def kpi(label: str, value: str, severity: str | None = None) -> dmc.Paper:
-    """A headline number; a severity (红/橙/黄) marks the card's edge, the number itself stays dark and legible."""
+def kpi(label: str, value: str, severity: str | None = None, detail: str | None = None) -> dmc.Paper:
+    """A headline number (with a line of context beneath, e.g. the 序时进度 it compares with); a severity
+    (红/橙/黄) marks the card's edge, the number itself stays dark and legible."""
     edge = {"style": {"borderLeft": f"4px solid {SEVERITY[severity]}"}} if severity else {}
-    return dmc.Paper([dmc.Text(label, size="xs", c="dimmed"),
-                      dmc.Text(value, fw=700, size="lg", className="kpi-value")],
-                     withBorder=True, p="xs", radius="sm", className="kpi", **edge)
+    lines = [dmc.Text(label, size="xs", c="dimmed"), dmc.Text(value, fw=700, size="lg", className="kpi-value")]
+    if detail:
+        lines.append(dmc.Text(detail, size="xs", c="dimmed", className="kpi-detail"))
+    return dmc.Paper(lines, withBorder=True, p="xs", radius="sm", className="kpi", **edge)
 
 
 
-_COLUMN_DEFAULTS = {"sortable": True, "filter": True, "resizable": True, "minWidth": 80, "wrapHeaderText": True,
+_COLUMN_DEFAULTS = {"sortable": True, "filter": True, "resizable": True, "minWidth": 104, "wrapHeaderText": True,
                     "autoHeaderHeight": True}
 
 
@@ -73,7 +75,7 @@ def grid(grid_id, columns: list[dict] | None = None, rows: list[dict] | None = N
          height: int = 360, row_id: str | None = None, **options) -> dag.AgGrid:
     """A client-side AG Grid with Chinese texts, sortable/filterable columns and a fixed height; `row_id`
     names the field that identifies a row (a click then reports it as rowId)."""
-    extra = {"getRowId": f"String(params.data.{row_id})"} if row_id else {}
+    extra = {"getRowId": f"params.data.{row_id}"} if row_id else {}  # the field must hold text
     return dag.AgGrid(
         id=grid_id,
         columnDefs=columns or [],
@@ -98,7 +100,7 @@ def infinite_grid(grid_id, columns: list[dict], height: int = 420, block: int = 
         rowModelType="infinite",
         defaultColDef={**_COLUMN_DEFAULTS, "filterParams": {"maxNumConditions": 2}},
         columnSize="responsiveSizeToFit",
-        getRowId="String(params.data.id)",
+        getRowId="params.data.id",  # rows carry their id as text
         dashGridOptions=_grid_options({"cacheBlockSize": block, "maxConcurrentDatasourceRequests": 1,
                                        "infiniteInitialRowCount": 1, "maxBlocksInCache": 20, **options}),
         style={"height": height, "width": "100%"},

@@ -93,14 +93,13 @@ class Anomalies:
         if december and y == self.start.year + 2:
             for u in take(1, lambda u: u.kind in ("admin", "public") and u.region.code == "419900"):
                 plans[u.idx] = UnitPlan(pace="surge")
-        if not first:
-            depts: set[str] = set()
-            for u in order:
-                if len(depts) < 3 and u.idx not in taken and u.dept_code not in depts and \
-                        u.kind in ("admin", "public", "school") and self._small_in_dept(u, active):
-                    depts.add(u.dept_code)
-                    taken.add(u.idx)
-                    plans[u.idx] = UnitPlan(pace="lag")
+        depts: set[str] = set()
+        for u in order:
+            if len(depts) < 3 and u.idx not in taken and u.dept_code not in depts and \
+                    u.kind in ("admin", "public", "school") and self._small_in_dept(u, active):
+                depts.add(u.dept_code)
+                taken.add(u.idx)
+                plans[u.idx] = UnitPlan(pace="lag")
         for u, variant in zip(take(3, lambda u: u.kind in ("admin", "public", "school")), ("count", "rate30", "rate60")):
             plans[u.idx] = UnitPlan(supplement=variant)
         with_reception = lambda u: "30217" in u.sangong and u.kind in ("admin", "works", "hospital")
@@ -287,8 +286,8 @@ class Anomalies:
 
     def _new_payee_large(self, day, _arg) -> bool:
         for unit in self._units():
-            cents = self._amount(5_000_000, 30_000_000)
-            q = self._quota(unit, ("contract",), cents * 2)
+            cents = self._amount(5_000_000, 15_000_000)
+            q = self._quota(unit, ("contract",), cents * 20)  # a large project: the payment stays a small share
             if q is None:
                 continue
             payee = self.cast.new_company("contract")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from demo import days
-from demo.city import BUDGET_2023, CITY, Cast, Unit, growth
+from demo.city import BASIC, BUDGET_2023, Cast, Unit, growth
 
 SANGONG_ECON = ("30212", "30217", "30231", "30913", "31013")
 MONTHLY = {"payroll": 10, "payroll2": 20, "wage": 10, "social": 15, "housing": 16, "water": 22, "power": 23,
@@ -20,7 +20,9 @@ MONTHLY = {"payroll": 10, "payroll2": 20, "wage": 10, "social": 15, "housing": 1
 INTENSITY = {"office": 3.0, "repair": 1.0, "meeting": 1.0, "training": 1.0, "service": 1.2, "misc": 1.5,
              "material": 2.5, "travel": 2.0, "labor": 1.5, "contract": 0.6, "equipment": 0.7, "people": 5.0,
              "enterprise": 0.15}
-MIN_VOUCHERS = {"contract": 60, "equipment": 40, "people": 60, "enterprise": 6}
+# Fewest vouchers a line plans per year: project lines pay often enough to keep close to plan (EXEC_LAG
+# looks at projects one by one), other lines at least twice a month.
+MIN_PROJECT_VOUCHERS, MIN_VOUCHERS = 60, 24
 
 
 @dataclass
@@ -181,6 +183,7 @@ class Budget:
         quotas: list[Quota] = []
         events: list[Event] = []
         docs: dict[tuple[str, str], int] = {}
+        issued: dict[int, Event] = {}  # quota -> the row that issued it
 
         def doc(unit: Unit, kind: str) -> str:
             key = (unit.region.code, kind)
@@ -189,22 +192,22 @@ class Budget:
 
         def add(unit: Unit, kind, day, amount, func, econ, mode, fund="一般公共预算", source="本级财力",
                 project: tuple[str, str] = ("", ""), rate=None) -> Quota:
-            q = Quota(len(quotas), f"{y}{unit.code}{len(quotas) % 1000:03d}", y, unit, func, econ, fund, source, kind,
+            q = Quota(len(quotas), f"ZB{y}{len(quotas):05d}", y, unit, func, econ, fund, source, kind,
                       "项目支出" if project[0] else "基本支出", project[0], project[1], mode, day, amount,
                       rate if rate is not None else float(rng.uniform(0.98, 0.998)))
-            q.id = f"ZB{y}{len(quotas):05d}"
             quotas.append(q)
-            events.append(Event(day, kind, q, amount, q.id, doc(unit, kind), source=source))
+            issued[q.idx] = Event(day, kind, q, amount, q.id, doc(unit, kind), source=source)
+            events.append(issued[q.idx])
             return q
 
-        totals = {fund: total * growth(y) for fund, total in BUDGET_2023.items()}
+        totals = city_totals(y)
         general = {u.idx: totals["一般公共预算"] * self.unit_share[u.idx] * rng.uniform(0.97, 1.03) for u in active}
         pools = {fund: [] for fund in totals if fund != "一般公共预算"}
         for u in active:
             plan = plans.get(u.idx, UnitPlan())
             day = january[u.idx % 3]
             g = general[u.idx]
-            for line in _basic(u):
+            for line in BASIC[u.kind]:
                 add(u, "年初预算", day, fen(g * line.share * rng.uniform(0.9, 1.1)), u.func, line.econ, line.mode)
             for econ in u.sangong:
                 variant = plan.sangong[0] if plan.sangong and plan.sangong[1] == econ else ""
@@ -224,8 +227,7 @@ class Budget:
         for fund, members in pools.items():  # other fund types: the city's total shared by weight
             weight = sum(w for _, w in members)
             for q, w in members:
-                q.amount = fen(totals[fund] * w / weight)
-                events[next(i for i, e in enumerate(events) if e.quota is q)].amount = q.amount
+                q.amount = issued[q.idx].amount = fen(totals[fund] * w / weight)
         initial = {u.idx: sum(q.amount for q in quotas if q.unit is u) for u in active}
         by_unit = {u.idx: [q for q in quotas if q.unit is u] for u in active}
         for u in active:
@@ -304,20 +306,13 @@ class Budget:
         if q.mode in MONTHLY:
             return 0  # fixed by the calendar
         n = INTENSITY[q.mode] * np.sqrt(max(q.amount, 0) / 100) / 60 * self.scale * rng.uniform(0.8, 1.2)
-        return max(MIN_VOUCHERS.get(q.mode, 4), int(round(n)))
-
-
-def _basic(u: Unit):
-    from demo.city import BASIC
-    return BASIC[u.kind]
+        least = MIN_PROJECT_VOUCHERS if q.project_code and q.mode != "enterprise" else MIN_VOUCHERS
+        return max(least, int(round(n)))
 
 
 def city_totals(y: int) -> dict[str, float]:
     """The city's expenditure budget of year y by fund type (元)."""
     return {fund: total * growth(y) for fund, total in BUDGET_2023.items()}
-
-
-__all__ = ["Budget", "Quota", "Event", "UnitPlan", "SANGONG_ECON", "MONTHLY", "CITY", "city_totals"]
 
 
 def apply(event: Event, cal: days.Year) -> dict | None:

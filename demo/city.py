@@ -215,7 +215,7 @@ class Unit:
     weight: float
     works: str
     sangong: tuple[str, ...]
-    payroll: int = -1  # payee indices, filled by the cast
+    payroll: tuple[int, int] = (-1, -1)  # payee indices (wages, allowances), filled by the cast
     employees: list[int] = field(default_factory=list)
     suppliers: dict[str, list[int]] = field(default_factory=dict)
     handlers: tuple[str, ...] = ()
@@ -322,7 +322,7 @@ class Cast:
 
     def _staff(self, unit: Unit) -> None:
         rng = self.rng
-        unit.payroll = self._add(f"{unit.name}（代发工资）", False)
+        unit.payroll = (self._add(f"{unit.name}（代发工资）", False), self._add(f"{unit.name}（代发津贴补贴）", False))
         unit.employees = self.people(max(3, round(rng.integers(4, 11) * self.scale)))
         for mode, pool in self.trade_pool.items():
             k = min(len(pool), int(rng.integers(6, 16)))

@@ -32,9 +32,8 @@ OFF_DAY_MAX = 5_000_000  # off-day payments stay below OFF_DAY_PAY's 50,000 元
 NEW_PAYEE_MAX = 500_000_000  # a first payment stays below NEW_PAYEE_LARGE's 5,000,000 元
 ROUND = 1_000_000  # ROUND_AMOUNT's 10,000 元
 ROUND_FROM = 10_000_000  # … counted among vouchers ≥ 100,000 元
-BACKGROUND_ROUND_EVERY = 40  # one in 40 large vouchers is round everywhere (a unit's share stays near the region's)
 SPLIT_DAYS, DUP_DAYS = 7, 30
-REFUND_RATE = 0.003
+REFUND_RATE = 0.006
 REFUNDABLE = {"office", "repair", "meeting", "training", "service", "misc", "material", "travel", "labor", "contract",
               "equipment"}
 DIRECT = {"payroll", "payroll2", "wage", "social", "housing", "people", "enterprise", "contract"}
@@ -202,7 +201,7 @@ class Payments:
                 self._try(q, slot_payee, fixed, r, slot=True)
                 continue
             plan = self.plans.get(q.unit.idx, _DEFAULT)
-            deficit = q.rate * _pace(plan, self.day) * q.adjusted * frac - q.paid
+            deficit = q.rate * q.adjusted * _progress(plan, self.day, frac) - q.paid
             if deficit < 5_000:
                 continue
             cents = self._amount(q, plan, deficit, math.exp(0.35 * r[0]), offday)
@@ -227,10 +226,9 @@ class Payments:
                     cents //= 10
             elif cents > limit:  # the line's last payment: what the plan still allows
                 cents = int(min(deficit, limit))
-        if cents >= ROUND_FROM:
+        if plan.round_every and cents >= ROUND_FROM:  # a unit planted to pay round sums (ordinary amounts never are)
             self.big_count[unit] += 1
-            every = plan.round_every or BACKGROUND_ROUND_EVERY
-            if self.big_count[unit] % every == every // 2 + 1:
+            if self.big_count[unit] % plan.round_every == 0:
                 cents -= cents % ROUND
         if BAND <= cents < LIMIT:  # just below the procurement limit is what JUST_BELOW looks for: step over it
             cents = cents - BAND + LIMIT if cents - BAND + LIMIT <= limit else 2 * BAND - cents - 1
@@ -261,7 +259,7 @@ class Payments:
     def _payee(self, q: Quota, j: int, u: float) -> int:
         unit, mode = q.unit, q.mode
         if mode in ("payroll", "payroll2"):
-            return unit.payroll
+            return unit.payroll[mode == "payroll2"]
         if mode == "wage":
             return unit.employees[j % len(unit.employees)]
         if mode in ("social", "water"):
@@ -308,7 +306,7 @@ class Payments:
         else:
             return
         voucher = self._emit(q, candidate, self._unique(unit, candidate, amount))
-        if not slot and q.mode in REFUNDABLE and amount >= 100_000 and r[3] < REFUND_RATE:
+        if not slot and q.mode in REFUNDABLE and 100_000 <= amount <= q.adjusted // 100 and r[3] < REFUND_RATE:
             self._schedule_refund(voucher, r[3] / REFUND_RATE)
         if q.mode in ("office", "repair", "service", "misc", "contract", "equipment") and \
                 1_000_000 <= amount <= 50_000_000 and r[3] > 0.95:
@@ -402,10 +400,14 @@ def _month_end(day: dt.date) -> dt.date:
     return following - dt.timedelta(days=following.day)
 
 
-def _pace(plan: UnitPlan, day: dt.date) -> float:
-    """How much of its plan a unit pays by `day`: all, half (lagging), or held back in autumn (year-end surge)."""
+def _progress(plan: UnitPlan, day: dt.date, frac: float) -> float:
+    """The share of its plan a line of the unit means to have paid by this voucher.
+
+    A lagging unit pays half of its plan until November and December's usual share on top (so its December
+    looks ordinary); a unit preparing a year-end surge holds back in autumn and catches up in December."""
     if plan.pace == "lag":
-        return 0.5
+        november = days.shape(day.year, plan.profile)[days.year(day.year).index(dt.date(day.year, 11, 30))]
+        return 0.5 * min(frac, november) + max(0.0, frac - november)
     if plan.pace == "surge" and 9 <= day.month <= 11:
-        return 0.72
-    return 1.0
+        return 0.72 * frac
+    return frac

@@ -81,6 +81,8 @@ FIELD_LABELS = {
     "issue_id": "问题编号", "deadline": "整改期限", "updated_date": "更新日期", "description": "问题描述",
     "issue_amount": "涉及金额", "entity_code": "主体编码", "entity_name": "主体名称", "unit_of_measure": "计量单位",
     "total_assets": "资产总额",
+    "at": "时间", "who": "经办人", "from_status": "原状态", "to_status": "新状态", "note": "说明或理由",
+    "assigned_dept": "承办部门",
 }
 
 # Record exports are lists the ingest and the alerts write; only their columns are defined here.
@@ -100,6 +102,7 @@ RECORD_FIELDS = {
     "audit_issues": ("issue_id", "unit_code", "category", "status", "deadline", "updated_date", "description",
                      "issue_amount"),
     "asset_entities": ("period", "category", "entity_code", "entity_name", "unit_of_measure", "total_assets"),
+    "alert_history": ("id", "at", "who", "from_status", "to_status", "note", "assigned_dept", "deadline"),
 }
 RECORD_UNITS = {f: "元" for f in ("amount_total", "pay_amount", "issued", "repaid", "outstanding", "principal",
                                   "payment", "issue_amount", "total_assets")}

@@ -39,10 +39,11 @@ return Object.entries(s.callbacks || {})
     .every(([, v]) => !v || v.length === 0);
 """
 
-# AG Grid draws pinned and scrolling columns in separate row elements; join them back by row index.
+# AG Grid draws pinned and scrolling columns in separate row elements; join them back by row index. A grid is
+# named by a substring of its id (pattern-matching ids are JSON in the DOM).
 _GRID_ROWS_JS = """
 const rows = {};
-for (const row of document.querySelectorAll('#' + arguments[0] + ' .ag-row')) {
+for (const row of document.querySelectorAll("[id*='" + arguments[0] + "'] .ag-row")) {
     const i = row.getAttribute('row-index');
     rows[i] = rows[i] || {};
     for (const cell of row.querySelectorAll('.ag-cell')) rows[i][cell.getAttribute('col-id')] = cell.innerText;
@@ -155,6 +156,26 @@ class Browser:
         """How many CSS pixels the page is wider than the viewport (0 = no sideways scrolling)."""
         return self.driver.execute_script(
             "return Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth;")
+
+    def download_to(self, folder: Path) -> None:
+        """Files the page downloads go to `folder` (headless chromium otherwise refuses them)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow",
+                                                                     "downloadPath": str(folder)})
+
+    def click_grid_row(self, grid_id: str, column: str, text: str) -> None:
+        """Click the cell of `column` in the row of grid `grid_id` (an id substring) whose cell reads `text`."""
+        def cell(driver):
+            for element in driver.find_elements("css selector", f"[id*='{grid_id}'] .ag-cell[col-id='{column}']"):
+                if element.text.strip() == text and element.is_displayed():
+                    return element
+            return None
+        self.click(self.wait(cell, f"no row {text!r} in {grid_id}"))
+
+    def click(self, element) -> None:
+        """Click an element after bringing it to the middle of the screen (clear of the fixed header)."""
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+        element.click()
 
     def screenshot(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,14 +2,12 @@
 ordinary payments fires nothing."""
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 
 import pytest
 
-from tests.alert_support import bulk_pay, evaluate_days, fired_on, rules_with
+from tests.alert_support import bulk_pay, evaluate_days, fired_on, module_store, rules_with
 from tests.builders import Builder, city
-from warehouse import db
 
 DAILY = ("DUP_PAY", "DUP_SAME_AMOUNT_DATE_DIFF_PAYEE", "DUP_SAME_PAYEE_DATE_DIFF_AMOUNT", "DUP_SAME_ACCOUNT_DIFF_NAME",
          "SPLIT_PAY", "JUST_BELOW", "OFF_DAY_PAY", "NEW_PAYEE_LARGE", "PAY_OVER_QUOTA")
@@ -20,9 +18,7 @@ YEARLY = ("ROUND_AMOUNT", "PAYEE_CONCENTRATION", "BENFORD")
 def june(tmp_path_factory, _sqlite_template):
     """A fortnight of June 2026: ordinary payments every working day, the planted cases on Wednesday 10th
     (built once: the tests only read it)."""
-    path = tmp_path_factory.mktemp("june") / "store.db"
-    shutil.copy(_sqlite_template, path)
-    store = db.open_store(f"sqlite:///{path}")
+    store = module_store(tmp_path_factory, _sqlite_template)
     b = city(Builder(store))
     for q, unit in (("QA", "100001"), ("QB", "200001"), ("QC", "100002")):
         b.quota(q, unit, 50_000_000, "2026-01-05")
@@ -137,3 +133,14 @@ def test_year_statistics_are_evaluated_at_month_end(store):
     assert fired[("ROUND_AMOUNT", "100002")]["severity"] == "info"
     assert Decimal(fired[("BENFORD", "100001")]["figure"]) > Decimal("0.0022")
 
+
+
+def test_payees_seen_before_the_first_evaluation_are_not_new(store):
+    """A store that already holds history: its first evaluation learns the payees paid so far."""
+    b = city(Builder(store))
+    b.quota("QA", "100001", 90_000_000, "2026-01-05")
+    b.pay("OLD", "QA", "1000.00", "2026-03-01", account="KNOWN")
+    b.pay("BIG1", "QA", "6000000.00", "2026-06-10", account="KNOWN")
+    b.pay("BIG2", "QA", "7000000.00", "2026-06-10", account="NEVER")
+    evaluate_days(store, "2026-06-10")
+    assert set(fired_on(store, "2026-06-10", ["NEW_PAYEE_LARGE"])) == {("NEW_PAYEE_LARGE", "419900/BIG2")}

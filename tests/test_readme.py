@@ -54,3 +54,10 @@ def test_every_package_folder_is_documented():
     assert packages
     undocumented = [name for name in packages if f"`{name}/`" not in README]
     assert not undocumented, f"README's architecture lacks: {undocumented}"
+
+
+def test_every_linked_document_exists():
+    targets = re.findall(r"\]\(([^)#]+)\)", README)
+    assert targets
+    missing = [t for t in targets if not t.startswith("http") and not (ROOT / t).exists()]
+    assert not missing, f"README links to missing files: {missing}"

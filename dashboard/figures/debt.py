@@ -6,13 +6,14 @@ import plotly.graph_objects as go
 from dashboard.figures.style import base_layout
 from dashboard.figures.tables import TWO_DECIMALS, amount_unit, cell, table
 from dashboard.format import in_unit, unit_for, yuan_from_fen
-from dashboard.theme import NEUTRAL, SERIES
+from dashboard.theme import SERIES
 from indicators.debt import BOND_TYPES
 from indicators.export import format_value
 from indicators.registry import label
 
 COLOURS = dict(zip(BOND_TYPES, (SERIES[0], SERIES[2])))
-RISK_FIELDS = ["name", "code", "bond_type", "balance", "limit", "limit_usage", "debt_ratio", "interest_expense_ratio",
+LIMIT_COLOUR = "#333333"  # a limit is drawn as a dark tick over its own bar
+RISK_FIELDS = ["name", "code", "scope", "bond_type", "balance", "limit", "limit_usage", "debt_ratio", "interest_expense_ratio",
                "coverage_multiple", "repayment_ratio", "due_12m", "fiscal_capacity"]
 
 
@@ -29,7 +30,8 @@ def balance_chart(rows: list[dict]) -> go.Figure:
                     hovertemplate="%{x}<br>" + bond_type + "余额 %{y:,.2f} " + unit + "<extra></extra>")
         fig.add_scatter(x=names, y=[cell("debt", "limit", r["limit"], unit) for r in mine], mode="markers",
                         name=f"{bond_type}限额", offsetgroup=bond_type,
-                        marker={"symbol": "line-ew-open", "size": 26, "line": {"width": 3, "color": NEUTRAL}},
+                        marker={"symbol": "line-ew-open", "size": 26, "color": LIMIT_COLOUR,
+                                "line": {"width": 3, "color": LIMIT_COLOUR}},
                         hovertemplate="%{x}<br>" + bond_type + "限额 %{y:,.2f} " + unit + "<extra></extra>")
     fig.update_layout(scattermode="group")
     fig.update_yaxes(title_text=f"金额（{unit}）", rangemode="tozero")
@@ -38,10 +40,7 @@ def balance_chart(rows: list[dict]) -> go.Figure:
 
 
 def risk_table(rows: list[dict]) -> tuple[list[dict], list[dict], str]:
-    columns, data, unit = table("debt", rows, RISK_FIELDS, first={"pinned": "left", "minWidth": 120})
-    for d, r in zip(data, rows):
-        d["code"] = f"{r['code']}|{r['scope']}|{r['bond_type']}"
-    return columns, data, unit
+    return table("debt", rows, RISK_FIELDS, first={"pinned": "left", "minWidth": 120})
 
 
 def maturity_chart(wall: list[dict]) -> go.Figure:

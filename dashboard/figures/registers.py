@@ -31,10 +31,7 @@ def grouped_bars(family: str, rows: list[dict], x: str, fields: list[str], heigh
 
 
 def family_table(family: str, rows: list[dict], fields: list[str]) -> tuple[list[dict], list[dict], str]:
-    columns, data, unit = table(family, rows, fields, first={"pinned": "left", "minWidth": 130})
-    for d, r in zip(data, rows):  # one row per category (or project): a unique id for the grid
-        d["code"] = "|".join(str(r.get(k)) for k in ("code", "scope", "category") if r.get(k) is not None)
-    return columns, data, unit
+    return table(family, rows, fields, first={"pinned": "left", "minWidth": 130})
 
 
 def listed_table(family: str, rows: list[dict], text: list[str], amount: str,

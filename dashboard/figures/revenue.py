@@ -8,7 +8,7 @@ from dashboard.figures.tables import amount_unit, cell, table
 from dashboard.format import rate_percent
 from dashboard.theme import SERIES
 
-TABLE_FIELDS = ["name", "code", "fund_type", "collected", "budget", "completion_rate", "tax_share",
+TABLE_FIELDS = ["name", "code", "scope", "fund_type", "collected", "budget", "completion_rate", "tax_share",
                 "collected_last_year_same_period", "yoy"]
 
 
@@ -38,7 +38,4 @@ def rate_chart(rows: list[dict]) -> go.Figure:
 
 
 def revenue_table(rows: list[dict]) -> tuple[list[dict], list[dict], str]:
-    columns, data, unit = table("revenue", rows, TABLE_FIELDS, first={"pinned": "left", "minWidth": 120})
-    for d, r in zip(data, rows):
-        d["code"] = f"{r['code']}|{r['scope']}|{r['fund_type']}"
-    return columns, data, unit
+    return table("revenue", rows, TABLE_FIELDS, first={"pinned": "left", "minWidth": 120})

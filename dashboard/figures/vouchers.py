@@ -15,7 +15,7 @@ _TEXT = {"filter": "agTextColumnFilter",
 _NO_FILTER = {"filter": False, "sortable": False}
 
 VOUCHER_COLUMNS = [
-    {"field": "voucher_no", "headerName": "凭证号", "minWidth": 150, "pinned": "left", **_TEXT},
+    {"field": "voucher_no", "headerName": "凭证号", "minWidth": 190, "pinned": "left", **_TEXT},
     {"field": "pay_date", "headerName": "支付日期", "minWidth": 110, "filter": "agDateColumnFilter",
      "filterParams": {"filterOptions": ["equals", "lessThan", "greaterThan", "inRange"], "maxNumConditions": 1}},
     {"field": "pay_amount", "headerName": "金额（元）", "type": "rightAligned", "minWidth": 120,
@@ -40,7 +40,7 @@ def _yuan(fen):
 
 def grid_rows(rows: list[dict]) -> list[dict]:
     """Voucher rows for the grid: dates as text, amounts as numbers in 元 (exact to the 分)."""
-    return [{"id": r["id"], "voucher_no": r["voucher_no"], "pay_date": r["pay_date"].isoformat(),
+    return [{"id": str(r["id"]), "voucher_no": r["voucher_no"], "pay_date": r["pay_date"].isoformat(),
              "pay_amount": float(_yuan(r["amount_fen"])), "payee_name": r["payee_name"],
              "payee_account": r["payee_account"], "unit_name": r["unit_name"] or r["unit_code"],
              "quota_id": r["quota_id"], "func_code": r["func_code"], "econ_code": r["econ_code"],

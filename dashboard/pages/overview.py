@@ -54,10 +54,11 @@ def _day_region(view: dict) -> tuple[dt.date, str]:
     return dt.date.fromisoformat(view["date"]), view["region"]
 
 
-def _lag_text(row: dict | None) -> str:
+def _execution_card(label: str, row: dict | None):
     if row is None:
-        return "—"
-    return f"{format_rate(row['execution_rate'])}（序时 {format_rate(row['time_progress'])}，{format_pp(row['lag_pp'])}）"
+        return kpi(label, "—")
+    return kpi(label, format_rate(row["execution_rate"]),
+               detail=f"序时进度 {format_rate(row['time_progress'])}，{format_pp(row['lag_pp'])}")
 
 
 @callback(Output("overview-kpis", "children"), Input("overview-view", "data"))
@@ -69,8 +70,8 @@ def show_kpis(view):
     debt_row = pick(region_rows(engine, "debt", day, region), region, bond_type="合计")
     sangong_row = pick(sangong(engine, day, region), region, category=SANGONG_TOTAL)
     cards = [
-        kpi("一般公共预算执行率", _lag_text(pick(execution_rows, region, fund_type=GENERAL))),
-        kpi("政府性基金预算执行率", _lag_text(pick(execution_rows, region, fund_type=FUND))),
+        _execution_card("一般公共预算执行率", pick(execution_rows, region, fund_type=GENERAL)),
+        _execution_card("政府性基金预算执行率", pick(execution_rows, region, fund_type=FUND)),
         kpi("收入完成率", format_rate(revenue_row and revenue_row["completion_rate"])),
         kpi("债务率", format_rate(debt_row and debt_row["debt_ratio"])),
         kpi("三公经费同比", format_rate(sangong_row and sangong_row["yoy"])),

@@ -6,11 +6,13 @@ from the alert table, so a view of a region lists the alerts of that region and 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from dashboard.queries.regions import covered, region_tree
+from indicators.scope import unit_depts
 
 
 def alert_layer():
@@ -23,23 +25,38 @@ def alert_layer():
 
 
 def open_alerts(engine: Engine, day: dt.date, region: str | None = None) -> list[dict] | None:
-    """Open alerts as of `day` (most severe first), each with its region_code and unit_code; limited to the
-    region's 全辖 when one is given (an alert without a region — a whole-feed alert — is always kept)."""
+    """Open alerts as of `day` (most severe first), each with where it belongs (region_code, unit_code and the
+    unit's dept_code), its message, and `current_status`: the status after the latest change, which a person's
+    change of today gives even when `day` is earlier (the record's own `status` is the status as of `day`).
+    Limited to the region's 全辖 when one is given; an alert without a region (a whole-feed one) is kept."""
     layer = alert_layer()
     if layer is None:
         return None
     records, _, tables = layer
     rows = records.alert_records(engine, day)
+    a = tables.alert.c
     with engine.connect() as conn:
-        where = dict((r.id, (r.region_code, r.unit_code)) for r in conn.execute(
-            select(tables.alert.c.id, tables.alert.c.region_code, tables.alert.c.unit_code)))
+        about = {r.id: r for r in conn.execute(select(a.id, a.region_code, a.unit_code, a.status, a.message, a.unit))}
+        depts = unit_depts(conn)
     regions = covered(region_tree(engine), region)
     out = []
     for r in rows:
-        region_code, unit_code = where.get(r["id"], (None, None))
+        info = about.get(r["id"])
+        region_code = info.region_code if info else None
         if regions is None or region_code is None or region_code in regions:
-            out.append({**r, "region_code": region_code, "unit_code": unit_code})
+            unit_code = info.unit_code if info else None
+            out.append({**r, "region_code": region_code, "unit_code": unit_code, "dept_code": depts.get(unit_code),
+                        "current_status": info.status if info else r["status"], "message": info.message if info
+                        else None, "figure_unit": info.unit if info else None})
     return out
+
+
+VOUCHER_REF = re.compile(r"(\d{6})/(.+)")
+
+
+def evidence_vouchers(evidence: list[str]) -> list[tuple[str, str]]:
+    """The (region_code, voucher_no) of the evidence items that name vouchers ("region/voucher_no")."""
+    return [(m.group(1), m.group(2)) for m in map(VOUCHER_REF.fullmatch, evidence) if m]
 
 
 def open_alert_counts(engine: Engine, day: dt.date, region: str | None = None) -> dict[str, int] | None:

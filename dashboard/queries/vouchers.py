@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.engine import Engine
 
 from indicators.explain import level_where
@@ -234,3 +234,22 @@ def voucher(engine: Engine, voucher_id: int) -> dict | None:
         row = conn.execute(select(*(c.label(n) for n, c in shown.items())).select_from(joined)
                            .where(pay.c.id == voucher_id)).mappings().first()
     return dict(row) if row else None
+
+
+def vouchers_by_ref(engine: Engine, refs: list[tuple[str, str]], limit: int = 5_000) -> list[dict]:
+    """The vouchers named (region_code, voucher_no) — an alert's evidence — in date order."""
+    if not refs:
+        return []
+    rows = []
+    with engine.connect() as conn:
+        for start in range(0, min(len(refs), limit), 500):
+            part = refs[start:start + 500]
+            years = {r[0] for r in conn.execute(select(pay.c.pay_date).where(
+                tuple_(pay.c.region_code, pay.c.voucher_no).in_(part)))}
+            for year in sorted({y.year for y in years}):
+                joined, _, shown = _columns(year)
+                stmt = (select(*(c.label(n) for n, c in shown.items())).select_from(joined)
+                        .where(tuple_(pay.c.region_code, pay.c.voucher_no).in_(part),
+                               pay.c.pay_date >= dt.date(year, 1, 1), pay.c.pay_date <= dt.date(year, 12, 31)))
+                rows += [dict(r) for r in conn.execute(stmt).mappings()]
+    return sorted(rows, key=lambda r: (r["pay_date"], r["id"]))
