@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Callable
 
 import pandas as pd
 from sqlalchemy import select
@@ -15,8 +16,19 @@ from alerts.rules import RuleSet
 from warehouse.schema import dm_region, dm_unit
 
 
+DAILY = "每个业务日"
+
+
 class Skipped(Exception):
     """A rule that has nothing to evaluate on this date (not its season, no model yet); the reason is shown."""
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """How a rule is evaluated: the function, and for the rules page what it reads and when it runs."""
+    run: Callable  # (Context, Rule) -> list[Finding]; raises Skipped when the date is not its to judge
+    reads: str
+    when: str
 
 
 class Names:

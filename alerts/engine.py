@@ -44,6 +44,7 @@ class Summary:
     seconds: float = 0.0
     skipped: dict[str, str] = field(default_factory=dict)  # rule id → why it did not run on this date
     errors: dict[str, str] = field(default_factory=dict)  # rule id → the error it raised
+    timings: dict[str, float] = field(default_factory=dict)  # step → seconds (for the benchmark)
 
 
 def evaluate(engine, date: dt.date, rules: RuleSet | None = None, *, vouchers=None) -> Summary:
@@ -55,7 +56,8 @@ def evaluate(engine, date: dt.date, rules: RuleSet | None = None, *, vouchers=No
     ctx = Context(engine, date, rules, vouchers or StoreVouchers(engine))
     summary = Summary(date, rules.source)
     results = {}
-    for name, step in [*BOOKKEEPING.items(), *((r.id, EVALUATORS[r.id]) for r in rules.enabled())]:
+    for name, step in [*BOOKKEEPING.items(), *((r.id, EVALUATORS[r.id].run) for r in rules.enabled())]:
+        began = time.monotonic()
         try:
             found = step(ctx) if name in BOOKKEEPING else step(ctx, rules[name])
         except Skipped as e:
@@ -65,9 +67,13 @@ def evaluate(engine, date: dt.date, rules: RuleSet | None = None, *, vouchers=No
             log.exception("alert rule %s failed on %s", name, date)
             summary.errors[name] = f"{type(e).__name__}: {e}"
             continue
+        finally:
+            summary.timings[name] = time.monotonic() - began
         if name not in BOOKKEEPING:
             results[name] = [f for f in found if f.subject_level in rules[name].subjects]
+    began = time.monotonic()
     counts = record(engine, date, results, rules)
+    summary.timings["记录"] = time.monotonic() - began
     summary.fired, summary.new_alerts, summary.reopened = counts["fired"], counts["new_alerts"], counts["reopened"]
     summary.seconds = time.monotonic() - started
     with engine.begin() as conn:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from alerts.context import Context
+from alerts.context import DAILY, Context, Evaluator
 from alerts.findings import Finding
 from alerts.rules import Rule
 from ingest.standard import REPORTS
@@ -63,4 +63,8 @@ def feed_refused(ctx: Context, rule: Rule) -> list[Finding]:
     return out
 
 
-EVALUATORS = {"FEED_MISSING": feed_missing, "FEED_REFUSED": feed_refused}
+EVALUATORS = {
+    "FEED_MISSING": Evaluator(feed_missing, "接收记录：此前 prior_dates_count 个业务日与当日到达的 PAY、INC 文件",
+                              f"{DAILY}（已有当日或更晚的交付时）"),
+    "FEED_REFUSED": Evaluator(feed_refused, "接收记录：当日被拒收的文件及其错误", "每个业务日"),
+}

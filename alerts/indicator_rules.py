@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from sqlalchemy import func, select
 
-from alerts.context import Context, Skipped
+from alerts.context import DAILY, Context, Evaluator, Skipped
 from alerts.findings import Finding, graded
 from alerts.payment_tests import yuan
 from alerts.rules import Rule
@@ -25,6 +25,9 @@ from indicators.sangong import sangong
 from indicators.scope import FULL, ScopeError, open_scope
 from indicators.snapshots import snapshot_rows
 from warehouse.schema import bgt, pay
+
+
+DECEMBER = "12 月的每个业务日"
 
 
 def pct(value) -> str:
@@ -65,7 +68,7 @@ def _kept(findings) -> list[Finding]:
 def exec_lag(ctx: Context, rule: Rule) -> list[Finding]:
     start = dt.date(ctx.day.year, rule.param("start_month"), 1)
     if ctx.day < start:
-        raise Skipped(f"每年 {start.month} 月 1 日起评估")
+        raise Skipped(f"每年 {start.month} 月 1 日起评估（start_month）")
     floor = rule.param("min_adjusted_budget_yuan")
     out = []
     for level in rule.subjects:
@@ -105,7 +108,7 @@ def year_end_surge(ctx: Context, rule: Rule) -> list[Finding]:
     prior years (each year's December spending ÷ that year's adjusted budget)."""
     day = ctx.day
     if day.month != 12:
-        raise Skipped("12 月评估")
+        raise Skipped(f"{DECEMBER}评估")
     shares = _december_shares(ctx, day)
     with ctx.engine.connect() as conn:
         first = conn.scalar(select(func.min(pay.c.pay_date)))
@@ -245,14 +248,16 @@ def audit_overdue(ctx: Context, rule: Rule) -> list[Finding]:
 
 
 EVALUATORS = {
-    "EXEC_LAG": exec_lag,
-    "SUPPLEMENT_HIGH": supplement_high,
-    "SANGONG_OVER": sangong_over,
-    "SANGONG_YOY": sangong_yoy,
-    "YEAR_END_SURGE": year_end_surge,
-    "DEBT_RATIO": debt_ratio,
-    "DEBT_LIMIT": debt_limit,
-    "INTEREST_RATIO": interest_ratio,
-    "MATURITY_WALL": maturity_wall,
-    "AUDIT_OVERDUE": audit_overdue,
+    "EXEC_LAG": Evaluator(exec_lag, "预算执行（部门、单位、项目）：调整后预算、进度差 lag_pp",
+                          f"{DAILY}，每年 start_month 月 1 日起"),
+    "SUPPLEMENT_HIGH": Evaluator(supplement_high, "预算执行（单位）：追加率 supplement_rate；本年追加指标笔数", DAILY),
+    "SANGONG_OVER": Evaluator(sangong_over, "三公经费（单位、区划全辖，各类别及合计）：预算、支出、执行率", DAILY),
+    "SANGONG_YOY": Evaluator(sangong_yoy, "三公经费（单位、区划全辖，各类别及合计）：同比 yoy", DAILY),
+    "YEAR_END_SURGE": Evaluator(year_end_surge, "预算执行（单位）：12 月支出（当日与 11 月 30 日支出之差）、调整后预算，以往各年同口径",
+                                DECEMBER),
+    "DEBT_RATIO": Evaluator(debt_ratio, "政府债务（区划全辖，合计）：债务率 debt_ratio", DAILY),
+    "DEBT_LIMIT": Evaluator(debt_limit, "政府债务（区划全辖，分债券类型）：余额、限额、限额使用率", DAILY),
+    "INTEREST_RATIO": Evaluator(interest_ratio, "政府债务（区划全辖，分债券类型）：利息支出率", DAILY),
+    "MATURITY_WALL": Evaluator(maturity_wall, "政府债务（区划全辖，合计）：未来 12 个月到期本金 ÷ 综合财力", DAILY),
+    "AUDIT_OVERDUE": Evaluator(audit_overdue, "审计整改：各问题截至当日的最新状态与整改期限", DAILY),
 }

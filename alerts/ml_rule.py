@@ -14,7 +14,7 @@ import pandas as pd
 
 from sqlalchemy import delete, insert, select
 
-from alerts.context import Context, Skipped
+from alerts.context import DAILY, Context, Evaluator, Skipped
 from alerts.findings import Finding, shown
 from alerts.rules import Rule
 from alerts.tables import alert_model
@@ -84,4 +84,5 @@ def ml_outlier(ctx: Context, rule: Rule) -> list[Finding]:
     return out
 
 
-EVALUATORS = {"ML_OUTLIER": ml_outlier}
+EVALUATORS = {"ML_OUTLIER": Evaluator(ml_outlier, f"当日凭证，由当月模型评分（模型以月初前 {TRAINING_DAYS} 天的凭证训练）",
+                                       DAILY)}

@@ -16,7 +16,7 @@ from sqlalchemy import and_, func, select, tuple_
 
 from alerts import payees
 from alerts import payment_tests as tests
-from alerts.context import Context, Skipped
+from alerts.context import DAILY, Context, Evaluator, Skipped
 from alerts.findings import Finding, from_frame, graded
 from alerts.rules import Rule, RuleSet
 from indicators.facts import signed_amount
@@ -160,10 +160,13 @@ def pay_over_quota(ctx: Context, rule: Rule) -> list[Finding]:
 
 # --- a unit's year -------------------------------------------------------------------------------------
 
+MONTH_END = "每月最后一天"
+
+
 def _month_end(ctx: Context) -> pd.DataFrame:
     day = ctx.day
     if day.day != calendar.monthrange(day.year, day.month)[1]:
-        raise Skipped("按年度统计的规则在每月最后一天评估")
+        raise Skipped(f"按年度统计的规则在{MONTH_END}评估")
     return ctx.once("year_to_date", ctx.year_to_date)
 
 
@@ -191,16 +194,16 @@ def benford(ctx: Context, rule: Rule) -> list[Finding]:
 
 
 EVALUATORS = {
-    "PAY_OVER_QUOTA": pay_over_quota,
-    "DUP_PAY": dup_pay,
-    "DUP_SAME_AMOUNT_DATE_DIFF_PAYEE": same_day_variants,
-    "DUP_SAME_PAYEE_DATE_DIFF_AMOUNT": same_day_variants,
-    "DUP_SAME_ACCOUNT_DIFF_NAME": account_names,
-    "SPLIT_PAY": split_pay,
-    "JUST_BELOW": just_below,
-    "ROUND_AMOUNT": round_amount,
-    "OFF_DAY_PAY": off_day_pay,
-    "NEW_PAYEE_LARGE": new_payee_large,
-    "PAYEE_CONCENTRATION": payee_concentration,
-    "BENFORD": benford,
+    "PAY_OVER_QUOTA": Evaluator(pay_over_quota, "当日支付或调减涉及的指标：本年累计支付与调整后金额", DAILY),
+    "DUP_PAY": Evaluator(dup_pay, "当日凭证与此前 window_days 天的凭证", DAILY),
+    "DUP_SAME_AMOUNT_DATE_DIFF_PAYEE": Evaluator(same_day_variants, "当日凭证", DAILY),
+    "DUP_SAME_PAYEE_DATE_DIFF_AMOUNT": Evaluator(same_day_variants, "当日凭证", DAILY),
+    "DUP_SAME_ACCOUNT_DIFF_NAME": Evaluator(account_names, "当日凭证与已登记的收款人（账号、名称、首次付款）", DAILY),
+    "SPLIT_PAY": Evaluator(split_pay, "当日凭证与此前 window_days 天的凭证", DAILY),
+    "JUST_BELOW": Evaluator(just_below, "当日凭证", DAILY),
+    "ROUND_AMOUNT": Evaluator(round_amount, "本年 1 月 1 日至当日的凭证", MONTH_END),
+    "OFF_DAY_PAY": Evaluator(off_day_pay, "当日凭证与法定节假日日历（含调休）", DAILY),
+    "NEW_PAYEE_LARGE": Evaluator(new_payee_large, "当日凭证与已登记的收款人首次付款日期", DAILY),
+    "PAYEE_CONCENTRATION": Evaluator(payee_concentration, "本年 1 月 1 日至当日的凭证", MONTH_END),
+    "BENFORD": Evaluator(benford, "本年 1 月 1 日至当日的凭证", MONTH_END),
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import tempfile
 import time
@@ -66,14 +67,17 @@ def main() -> None:
                                progress=lambda done, step: marks.append((step, time.monotonic() - started)))
         sizes = {p.suffix[1:]: p.stat().st_size for p in paths}
     total = time.monotonic() - started
+    load = os.getloadavg()[0]  # the machine is shared: a busy one stretches every step
     steps = [(name, round(end - begin, 2)) for (name, begin), (_, end) in zip(marks, marks[1:])]
     data = {"store": safe_url(args.db), "quarter": quarter.code, "rows": size, "seconds": round(total, 2),
-            "steps": dict(steps), "bytes": sizes, "machine": machine(), "target_seconds": TARGET_SECONDS}
+            "steps": dict(steps), "bytes": sizes, "machine": machine(), "load_average": round(load, 1),
+            "target_seconds": TARGET_SECONDS}
     rows = "\n".join(f"| {name} | {seconds:.2f} |" for name, seconds in steps)
     markdown = f"""## 季度简报 / Quarterly briefing (`bench/briefing_bench.py`)
 
 One briefing ({quarter.code}, docx + pdf, every chart drawn by the system Chromium) from a store of
-{size['PAY']:,} vouchers, {size['BGT']:,} quota rows and {size['INC']:,} revenue rows; {machine()}.
+{size['PAY']:,} vouchers, {size['BGT']:,} quota rows and {size['INC']:,} revenue rows; {machine()}, load average
+{load:.1f} during the run.
 Total **{total:.1f} s** (target ≤ {TARGET_SECONDS} s on the 10-million-voucher store).
 
 | step | seconds |

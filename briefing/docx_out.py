@@ -121,6 +121,7 @@ def _table(doc, block: Table) -> None:
     table = doc.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _full_width(table)
     for i, values in enumerate([block.header, *block.rows]):
         for j, value in enumerate(values):
             cell = table.cell(i, j)
@@ -131,6 +132,16 @@ def _table(doc, block: Table) -> None:
                            else WD_ALIGN_PARAGRAPH.LEFT)
             set_font(p.add_run(value), HEADING if i == 0 else BODY, TABLE_SIZE)
     doc.add_paragraph()
+
+
+def _full_width(table) -> None:
+    """The table spans the text width (Word's percent width: 5000 = 100 %), columns sized by content."""
+    width = table._tbl.tblPr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        table._tbl.tblPr.append(width)
+    width.set(qn("w:w"), "5000")
+    width.set(qn("w:type"), "pct")
 
 
 def _figure(doc, block: Figure) -> None:

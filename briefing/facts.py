@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from briefing.quarter import BriefingError, Quarter
 from dashboard.queries.alerts import open_alert_counts, open_alerts
 from dashboard.queries.execution import Drill, level_rows
 from dashboard.queries.regional import pick, region_rows
@@ -17,10 +18,9 @@ from dashboard.queries.regions import region_tree
 from indicators.assets import assets
 from indicators.audit import audit
 from indicators.forecast import forecast
-from indicators.scope import ALL, FULL
 from indicators.sangong import sangong
+from indicators.scope import ALL, FULL
 from indicators.snapshots import history
-from briefing.quarter import BriefingError, Quarter
 from warehouse.schema import dm_region
 
 GENERAL, FUND = "一般公共预算", "政府性基金预算"

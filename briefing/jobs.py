@@ -6,9 +6,9 @@ worker process of the server (gunicorn runs several) can report on a job another
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
-import traceback
 import uuid
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from briefing.quarter import BriefingError
 from briefing.write import STEPS, write_briefing
 
 RUNNING, DONE, FAILED = "running", "done", "failed"
+log = logging.getLogger(__name__)
 
 
 def _status_path(out_dir: Path | str, job_id: str) -> Path:
@@ -53,7 +54,7 @@ def start(engine, quarter: str, region: str | None, out_dir: Path | str) -> str:
         except BriefingError as exc:
             _save(out_dir, job_id, state=FAILED, done=0, total=total, step="", message=str(exc), files=[])
         except Exception as exc:  # the user sees why the job stopped; the log keeps the trace
-            traceback.print_exc()
+            log.exception("briefing job %s failed", job_id)
             _save(out_dir, job_id, state=FAILED, done=0, total=total, step="",
                   message=f"生成失败：{exc}", files=[])
         else:

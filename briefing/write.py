@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import uuid
 from pathlib import Path
 from typing import Callable
 
@@ -47,7 +48,7 @@ def write_briefing(engine, quarter: Quarter | str, region: str | None, out_dir: 
     out.mkdir(parents=True, exist_ok=True)
     stem = file_stem(quarter.code, facts.region, document.title)
     finals = [out / f"{stem}.docx", out / f"{stem}.pdf"]
-    temps = [out / f".{p.name}.{os.getpid()}.tmp" for p in finals]
+    temps = [out / f".{p.name}.{uuid.uuid4().hex[:8]}.tmp" for p in finals]  # hidden: never listed
     try:
         step(3, STEPS[3])
         write_docx(document, temps[0])

@@ -14,7 +14,7 @@ import dash_mantine_components as dmc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import store
-from dashboard.components import infinite_grid, note
+from dashboard.components import grid, infinite_grid, note
 from dashboard.exports import export_buttons, exporter
 from dashboard.figures.vouchers import VOUCHER_COLUMNS, detail, grid_rows, records
 from dashboard.queries.vouchers import (COUNT_CAP, PAGE_ROWS, FilterError, VoucherScope, sort_of, voucher,
@@ -23,6 +23,7 @@ from dashboard.state import merge_search
 
 EXPORT_CAP = 50_000  # rows in one downloaded file; a larger list is narrowed by its filters first
 GRID, SCOPE, CURSORS, COUNT = "vouchers", "voucher-scope", "voucher-cursors", "voucher-count"
+ROWS = "voucher-rows"  # a short voucher list sent whole (an alert's evidence)
 PARAM = "voucher"  # query parameter: the voucher (row id) whose detail is open
 MODAL = "voucher-modal"
 
@@ -43,6 +44,11 @@ def voucher_list(table: str, scope: VoucherScope, height: int = 420) -> html.Div
         infinite_grid({"type": GRID, "table": table}, VOUCHER_COLUMNS, height=height, block=PAGE_ROWS),
         note(f"点击一行查看凭证详情；可按列排序、筛选（服务器端处理）。导出最多 {EXPORT_CAP:,} 条。", mt=4),
     ])
+
+
+def voucher_rows(table: str, rows: list[dict], height: int = 300):
+    """A short list of vouchers sent whole to the browser; a click opens a voucher like in the long lists."""
+    return grid({"type": ROWS, "table": table}, VOUCHER_COLUMNS, grid_rows(rows), height=height, row_id="id")
 
 
 def _query_key(scope: dict, sort: tuple, filter_model: dict | None) -> str:
@@ -131,8 +137,8 @@ def voucher_modal(voucher_no: int | None):
 
 
 @callback(Output("url", "search", allow_duplicate=True), Input({"type": GRID, "table": ALL}, "cellClicked"),
-          State("url", "search"), prevent_initial_call=True)
-def open_voucher(_clicks, search):
+          Input({"type": ROWS, "table": ALL}, "cellClicked"), State("url", "search"), prevent_initial_call=True)
+def open_voucher(_long, _short, search):
     """A click on a voucher opens its detail, and the link then names it."""
     clicked = ctx.triggered[0]["value"] if ctx.triggered else None
     if not clicked or clicked.get("rowId") is None:

@@ -21,8 +21,8 @@ from demo.budget import SANGONG_ECON, Event, Quota, UnitPlan
 from demo.city import Cast, Unit
 from demo.payments import BAND, LIMIT, ROUND, ROUND_FROM, Payments
 
-PER_VOUCHER = {"DUP_PAY": 24, "SPLIT_PAY": 20, "JUST_BELOW": 24, "OFF_DAY_PAY": 24, "NEW_PAYEE_LARGE": 20,
-               "PAY_OVER_QUOTA": 20, "PAYEE_AMOUNT_SPIKE": 24}
+PER_VOUCHER = {"DUP_PAY": 24, "SPLIT_PAY": 24, "JUST_BELOW": 24, "OFF_DAY_PAY": 24, "NEW_PAYEE_LARGE": 24,
+               "PAY_OVER_QUOTA": 24, "PAYEE_AMOUNT_SPIKE": 24}
 SPEND_MODES = ("office", "repair", "service", "misc", "contract", "equipment")
 BENFORD_P = np.log10(1 + 1 / np.arange(10, 100))
 TRUTH_COLUMNS = ("anomaly_type", "rule_id", "subject_level", "subject_code", "voucher_nos", "business_date", "note")
@@ -286,8 +286,8 @@ class Anomalies:
 
     def _new_payee_large(self, day, _arg) -> bool:
         for unit in self._units():
-            cents = self._amount(5_000_000, 15_000_000)
-            q = self._quota(unit, ("contract",), cents * 20)  # a large project: the payment stays a small share
+            cents = self._amount(5_000_000, 12_000_000)
+            q = self._quota(unit, ("contract",), cents * 6)  # a large project: the payment stays a small share
             if q is None:
                 continue
             payee = self.cast.new_company("contract")
@@ -321,12 +321,13 @@ class Anomalies:
 
     def _payee_amount_spike(self, day, _arg) -> bool:
         for unit in self._units():
-            usual = [(p, self.payments.last_amount[p]) for p in unit.employees
-                     if 300_000 <= self.payments.last_amount.get(p, 0) <= 3_000_000]
+            history = self.payments.history
+            usual = [(p, statistics.median(history[p])) for p in unit.employees if len(history.get(p, ())) >= 3]
+            usual = [(p, u) for p, u in usual if 300_000 <= u <= 3_000_000]
             if not usual:
                 continue
             payee, last = usual[int(self.rng.integers(len(usual)))]
-            cents = int(last * self.rng.uniform(26, 34)) + int(self.rng.integers(1, 99))
+            cents = int(last * self.rng.uniform(28, 34)) + int(self.rng.integers(1, 99))
             if cents >= BAND or cents % ROUND == 0:
                 continue
             q = self._quota(unit, ("labor", "service", "misc"), cents * 2)

@@ -16,6 +16,7 @@ from demo.city import BASIC, BUDGET_2023, Cast, Unit, growth
 SANGONG_ECON = ("30212", "30217", "30231", "30913", "31013")
 MONTHLY = {"payroll": 10, "payroll2": 20, "wage": 10, "social": 15, "housing": 16, "water": 22, "power": 23,
            "telecom": 24}  # mode -> day of month the regular payment is made (or the next working day)
+PER_EMPLOYEE = {"wage": (84_000, 156_000), "travel": (8_000, 20_000)}  # 元 a year per person paid
 # Vouchers a seasonal line makes per year relative to √(amount in 元): frequent small purchases vs. few large bills.
 INTENSITY = {"office": 3.0, "repair": 1.0, "meeting": 1.0, "training": 1.0, "service": 1.2, "misc": 1.5,
              "material": 2.5, "travel": 2.0, "labor": 1.5, "contract": 0.6, "equipment": 0.7, "people": 5.0,
@@ -208,7 +209,11 @@ class Budget:
             day = january[u.idx % 3]
             g = general[u.idx]
             for line in BASIC[u.kind]:
-                add(u, "年初预算", day, fen(g * line.share * rng.uniform(0.9, 1.1)), u.func, line.econ, line.mode)
+                if line.mode in PER_EMPLOYEE:
+                    amount = len(u.employees) * rng.uniform(*PER_EMPLOYEE[line.mode])
+                else:
+                    amount = g * line.share * rng.uniform(0.9, 1.1)
+                add(u, "年初预算", day, fen(amount), u.func, line.econ, line.mode)
             for econ in u.sangong:
                 variant = plan.sangong[0] if plan.sangong and plan.sangong[1] == econ else ""
                 slots, budget = self.sangong.year(u, econ, y, rng, january[-1] + 1,

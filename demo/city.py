@@ -53,7 +53,8 @@ class BasicLine:
     share: float
 
 
-# 基本支出 by kind of unit: share of the unit's general budget.
+# 基本支出 by kind of unit: share of the unit's general budget (the lines paid to the unit's own staff, "wage"
+# and "travel", are sized by its head count instead: see PER_EMPLOYEE).
 _ADMIN = (("30101", "payroll", .13), ("30102", "payroll2", .09), ("30107", "wage", .04), ("30108", "social", .05),
           ("30113", "housing", .03), ("30201", "office", .025), ("30205", "water", .004), ("30206", "power", .012),
           ("30207", "telecom", .006), ("30211", "travel", .012), ("30213", "repair", .02), ("30215", "meeting", .006),

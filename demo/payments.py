@@ -81,7 +81,7 @@ class Payments:
         self.dup_days: deque[tuple[int, list]] = deque()
         self.split_window: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self.reserved: dict[tuple[int, int], int] = {}  # (unit, payee) kept clear for a plant until ordinal
-        self.last_amount: dict[int, int] = {}  # person payee -> last amount (a payee's "usual")
+        self.history: dict[int, deque[int]] = defaultdict(lambda: deque(maxlen=6))  # a person's recent amounts
         self.refunds: dict[int, list[tuple[Voucher, int]]] = defaultdict(list)
         self.refunded: set[str] = set()
         self.recent: deque[Voucher] = deque(maxlen=4000)  # candidates for planted duplicates
@@ -364,7 +364,7 @@ class Payments:
             self.today_payee.add((unit, payee))
             self.today_amount.add((unit, cents))
             if p.person:
-                self.last_amount[payee] = cents
+                self.history[payee].append(cents)
             if cents >= 1_000:
                 self.unit_counts[unit] += 1
         row = self.static[q.idx].copy()

@@ -4,6 +4,7 @@ that gives what day-by-day evaluation gives."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from sqlalchemy import func, select
 
@@ -39,18 +40,18 @@ def state(store):
                              .order_by(alert_sighting.c.date)).all())
 
 
-def test_the_same_subject_on_later_days_is_one_alert_at_the_severity_that_holds(store_any):
-    b = build(store_any)
-    evaluate_days(store_any, "2026-06-01", "2026-06-02")
-    lag, = alerts_of(store_any, "EXEC_LAG", "unit")
+def test_the_same_subject_on_later_days_is_one_alert_at_the_severity_that_holds(store):
+    b = build(store)
+    evaluate_days(store, "2026-06-01", "2026-06-02")
+    lag, = alerts_of(store, "EXEC_LAG", "unit")
     assert (lag["subject_code"], lag["first_seen"], lag["last_seen"], lag["severity"]) == \
         ("200001", dt.date(2026, 6, 1), dt.date(2026, 6, 2), "红")
     assert lag["figure"] == "-31.92"  # 10 % spent against 153/365 on 2 June
     b.pay("E2", "E", 2_000_000, "2026-06-03", account="A-E2")
-    evaluate_days(store_any, "2026-06-03")
-    lag, = alerts_of(store_any, "EXEC_LAG", "unit")
+    evaluate_days(store, "2026-06-03")
+    lag, = alerts_of(store, "EXEC_LAG", "unit")
     assert (lag["last_seen"], lag["severity"], lag["figure"]) == (dt.date(2026, 6, 3), "黄", "-12.19")
-    with store_any.connect() as conn:
+    with store.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(alert_sighting)
                            .where(alert_sighting.c.alert_id == lag["id"])) == 3
 
@@ -94,7 +95,8 @@ def test_a_rule_that_raises_is_reported_and_the_others_still_run(store, monkeypa
     def broken(ctx, rule):
         raise RuntimeError("规则实现有误")
 
-    monkeypatch.setitem(alert_engine.EVALUATORS, "PAY_OVER_QUOTA", broken)
+    monkeypatch.setitem(alert_engine.EVALUATORS, "PAY_OVER_QUOTA",
+                        replace(alert_engine.EVALUATORS["PAY_OVER_QUOTA"], run=broken))
     summary, = evaluate_days(store, "2026-06-01")
     assert summary.errors == {"PAY_OVER_QUOTA": "RuntimeError: 规则实现有误"}
     assert set(fired_on(store, "2026-06-01")) == {("EXEC_LAG", "200001"), ("EXEC_LAG", "200")}

@@ -54,11 +54,8 @@ def test_open_as_of_each_date_with_what_was_known_then(history):
     assert again["figure"] == Decimal("150000.00") and again["evidence"] == ["419900/OV1", "419900/OV2"]
     assert again["severity"] == "红" and again["category"] == "合法性" and again["basis"] == "预算法 第13条"
     assert list(again) == list(RECORD_FIELDS["alerts"])
-
-
-def test_most_severe_first(history):
     rules = [r["rule_id"] for r in alert_records(history, dt.date(2026, 6, 3))]
-    assert rules.index("PAY_OVER_QUOTA") < rules.index("JUST_BELOW")
+    assert rules.index("PAY_OVER_QUOTA") < rules.index("JUST_BELOW")  # most severe first
 
 
 def test_the_report_command_in_every_format(store, tmp_path):

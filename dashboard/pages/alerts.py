@@ -13,15 +13,15 @@ import dash_mantine_components as dmc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import store
-from dashboard.components import empty_state, grid, note, page, section, table_section
+from dashboard.components import empty_state, note, page, section, table_section
 from dashboard.exports import export_buttons, exporter
 from dashboard.figures.alerts import (ALERT_COLUMNS, HISTORY_COLUMNS, SEVERITY_LABELS, SEVERITY_ORDER,
                                       alert_records_for_export, alert_rows, history_rows, matches)
-from dashboard.figures.vouchers import VOUCHER_COLUMNS, grid_rows, records
+from dashboard.figures.vouchers import records
 from dashboard.queries.alerts import alert_layer, evidence_vouchers, open_alerts
 from dashboard.queries.vouchers import vouchers_by_ref
 from dashboard.state import merge_search, parse_search, parse_view, token
-from dashboard.voucher_grid import PARAM, voucher_id, voucher_modal
+from dashboard.voucher_grid import PARAM, voucher_id, voucher_modal, voucher_rows
 
 NAME = "预警中心"
 LIST, EVIDENCE, HISTORY = "alerts-list", "alerts-evidence", "alerts-history"
@@ -175,8 +175,7 @@ def show_detail(view, _changed):
         section(f"预警详情：{alert['subject_name'] or alert['subject_code']}", _facts(alert)),
         section("证据：支付凭证（点击一行查看凭证详情）",
                 dmc.Group([note(f"{len(evidence)} 张凭证"), export_buttons(EVIDENCE)], justify="space-between"),
-                grid({"type": "vouchers", "table": EVIDENCE}, VOUCHER_COLUMNS, grid_rows(evidence), height=300,
-                     row_id="id"),
+                voucher_rows(EVIDENCE, evidence),
                 note("其他证据：" + "；".join(others)) if others else html.Span()),
         section("处理", *_actions(alert, lifecycle)),
         table_section("处理记录", HISTORY, height=260),

@@ -92,9 +92,10 @@ def poll(_n, job_id):
 
 @callback(Output("briefing-download", "data"), Input({"type": FILE, "name": ALL}, "n_clicks"),
           prevent_initial_call=True)
-def download(clicks):
+def download(_clicks):
     """Only a file the listing shows can be fetched (the name is checked against the folder, never joined)."""
-    if not ctx.triggered_id or not any(clicks):
+    clicked = next((i.get("value") for i in ctx.inputs_list[0] if i["id"] == ctx.triggered_id), None)
+    if not clicked:  # a button drawn anew, not clicked
         return no_update
     wanted = ctx.triggered_id["name"]
     files = {p.name: p for b in list_briefings(default_dir()) for p in b.files.values()}
