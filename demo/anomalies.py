@@ -135,7 +135,7 @@ class Anomalies:
         off = [i for i in span if not cal.workday[i]]
         self.tasks: dict[int, list] = defaultdict(list)
         windows = {"DUP_PAY": [i for i in work if i >= 20], "NEW_PAYEE_LARGE": [i for i in work if i >= 31],
-                   "PAYEE_AMOUNT_SPIKE": [i for i in work if i >= 31], "OFF_DAY_PAY": off,
+                   "PAYEE_AMOUNT_SPIKE": [i for i in work if i >= 90], "OFF_DAY_PAY": off,
                    "SPLIT_PAY": [i for i in work if i + 7 <= cal.index(last)],
                    "PAY_OVER_QUOTA": [i for i in work if cal.day(i).month >= 11], "JUST_BELOW": work}
         for kind, n in PER_VOUCHER.items():

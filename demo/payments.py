@@ -81,7 +81,7 @@ class Payments:
         self.dup_days: deque[tuple[int, list]] = deque()
         self.split_window: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self.reserved: dict[tuple[int, int], int] = {}  # (unit, payee) kept clear for a plant until ordinal
-        self.history: dict[int, deque[int]] = defaultdict(lambda: deque(maxlen=6))  # a person's recent amounts
+        self.history: dict[int, deque[int]] = defaultdict(lambda: deque(maxlen=6))  # an employee's recent pay
         self.refunds: dict[int, list[tuple[Voucher, int]]] = defaultdict(list)
         self.refunded: set[str] = set()
         self.recent: deque[Voucher] = deque(maxlen=4000)  # candidates for planted duplicates
@@ -201,12 +201,26 @@ class Payments:
                 self._try(q, slot_payee, fixed, r, slot=True)
                 continue
             plan = self.plans.get(q.unit.idx, _DEFAULT)
-            deficit = q.rate * q.adjusted * _progress(plan, self.day, frac) - q.paid
-            if deficit < 5_000:
-                continue
-            cents = self._amount(q, plan, deficit, math.exp(0.35 * r[0]), offday)
+            if q.mode == "wage":
+                cents = self._wage(q, plan, j, index)
+            else:
+                deficit = q.rate * q.adjusted * _progress(plan, self.day, frac) - q.paid
+                cents = self._amount(q, plan, deficit, math.exp(0.35 * r[0]), offday) if deficit >= 5_000 else 0
             if cents:
                 self._try(q, self._payee(q, j, r[1]), cents, r)
+
+    def _wage(self, q: Quota, plan: UnitPlan, j: int, index: int) -> int:
+        """One employee's pay for the month: the line's amount for the month shared by fixed salary weights,
+        so each person's pay is steady from month to month (their "usual")."""
+        weights = _salary_weights(len(q.unit.employees))
+        if j == 0:
+            month = days.shape(self.year, plan.profile)[self.month_end[index]]
+            due = q.rate * q.adjusted * _progress(plan, self.day, month) - q.paid
+            self.per_weight = max(0.0, due) / sum(weights)
+        ideal = self.per_weight * weights[j % len(weights)]
+        if ideal < 5_000:
+            return 0
+        return min(self._leading(q.unit.idx, plan.fabricated, ideal), q.remaining)
 
     def _amount(self, q: Quota, plan: UnitPlan, deficit: float, w: float, offday: bool) -> int:
         """What a voucher pays when its line is `deficit` behind plan (0: nothing today)."""
@@ -363,7 +377,7 @@ class Payments:
                 self.split_window.setdefault((unit, payee), []).append((self.today, cents))
             self.today_payee.add((unit, payee))
             self.today_amount.add((unit, cents))
-            if p.person:
+            if q.mode == "wage":
                 self.history[payee].append(cents)
             if cents >= 1_000:
                 self.unit_counts[unit] += 1
@@ -386,6 +400,12 @@ class Payments:
 
 
 _DEFAULT = UnitPlan()
+
+
+@lru_cache(maxsize=256)
+def _salary_weights(n: int) -> list[float]:
+    """Relative pay of a unit's n employees (up to 2.5 × between the lowest and the highest)."""
+    return [10 ** (0.4 * ((j * PHI) % 1.0)) for j in range(n)]
 
 
 @lru_cache(maxsize=64)

@@ -59,12 +59,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(db_url: str, log_path: Path):
+def served(db_url: str, log_path: Path, workers: int = 1):
     """`python app.py serve` on a free port; yields its base URL and stops it afterwards."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port), "--workers", "1",
+        proc = subprocess.Popen([sys.executable, "app.py", "serve", "--port", str(port), "--workers", str(workers),
                                  "--db", db_url], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         try:
             _wait_until_up(base, proc, log_path)

@@ -57,7 +57,7 @@ def test_the_treemap_sizes_tiles_by_budget_shades_them_by_rate_and_names_their_c
     fig = treemap(ROWS, "部门")
     tiles = fig.data[0]
     assert list(tiles.ids) == ["100", "200"]  # nothing to draw for a member without a budget
-    assert list(tiles.values) == [16.0, 0.01] and tiles.marker.cmin == 0 and tiles.marker.cmax == 100
+    assert list(tiles.values) == [16.0, 0.01] and (tiles.marker.cmin, tiles.marker.cmax) == (0.02, 15.0)
     assert [c[1] for c in tiles.customdata] == [0.02, 15.0]
     assert not set(str(c[1]).upper() for c in tiles.marker.colorscale) & set(SEVERITY.values())
     assert most_behind(ROWS, 1)[0]["code"] == "100" and len(most_behind(ROWS)) == 2

@@ -18,10 +18,13 @@ def level_table(rows: list[dict]) -> tuple[list[dict], list[dict], str]:
 
 
 def treemap(rows: list[dict], level_label: str) -> go.Figure:
-    """Members as tiles: area = 调整后预算, shade = 执行率 (darker = more spent); a click goes down a level."""
+    """Members as tiles: area = 调整后预算, shade = 执行率 from the lowest on screen (light) to the highest
+    (dark); a click goes down a level."""
     unit = amount_unit("execution", rows, ["adjusted_budget"])
     shown = [r for r in rows if (r.get("adjusted_budget") or 0) > 0]
     rates = [rate_percent(r["execution_rate"]) for r in shown]
+    known = [float(v) for v in rates if v is not None] or [0.0]
+    low, high = min(known), max(max(known), min(known) + 1)  # the shades span the rates on screen
     fig = go.Figure(go.Treemap(
         ids=[r["code"] for r in shown],
         labels=[r["name"] for r in shown],
@@ -29,14 +32,15 @@ def treemap(rows: list[dict], level_label: str) -> go.Figure:
         values=[float(in_unit(yuan_from_fen(r["adjusted_budget"]), unit)) for r in shown],
         customdata=[[cell("execution", "spent", r["spent"], unit),
                      None if v is None else float(v)] for r, v in zip(shown, rates)],
-        marker={"colors": [0 if v is None else float(min(v, 100)) for v in rates], "colorscale": RATE_SCALE,
-                "cmin": 0, "cmax": 100, "showscale": True,
+        marker={"colors": [low if v is None else float(v) for v in rates], "colorscale": RATE_SCALE,
+                "cmin": low, "cmax": high, "showscale": True,
                 "colorbar": {"title": {"text": "执行率 %"}, "thickness": 10, "len": 0.8}},
         texttemplate="%{label}<br>%{customdata[1]:.1f}%",
         hovertemplate=(f"%{{label}}<br>调整后预算 %{{value:,.2f}} {unit}<br>支出 %{{customdata[0]:,.2f}} {unit}"
                        "<br>执行率 %{customdata[1]:.2f}%<extra></extra>"),
         branchvalues="total",
         sort=True,
+        root={"color": "white"},
     ), layout=base_layout(height=320, margin={"l": 4, "r": 4, "t": 4, "b": 4}))
     fig.update_layout(meta={"level": level_label, "unit": unit})
     return fig

@@ -171,11 +171,11 @@ def show_detail(view, _changed):
     _, lifecycle, _ = alert_layer()
     evidence = _evidence(engine, alert)
     others = [e for e in alert["evidence"] if not evidence_vouchers([e])]
+    vouchers = [dmc.Group([note(f"{len(evidence)} 张凭证"), export_buttons(EVIDENCE)], justify="space-between"),
+                voucher_rows(EVIDENCE, evidence)] if evidence else []
     return [
         section(f"预警详情：{alert['subject_name'] or alert['subject_code']}", _facts(alert)),
-        section("证据：支付凭证（点击一行查看凭证详情）",
-                dmc.Group([note(f"{len(evidence)} 张凭证"), export_buttons(EVIDENCE)], justify="space-between"),
-                voucher_rows(EVIDENCE, evidence),
+        section("证据" + ("：支付凭证（点击一行查看凭证详情）" if evidence else ""), *vouchers,
                 note("其他证据：" + "；".join(others)) if others else html.Span()),
         section("处理", *_actions(alert, lifecycle)),
         table_section("处理记录", HISTORY, height=260),
