@@ -24,6 +24,7 @@ INTENSITY = {"office": 3.0, "repair": 1.0, "meeting": 1.0, "training": 1.0, "ser
 # Fewest vouchers a line plans per year: project lines pay often enough to keep close to plan (EXEC_LAG
 # looks at projects one by one), other lines at least twice a month.
 MIN_PROJECT_VOUCHERS, MIN_VOUCHERS = 60, 24
+FIXED_SHARE = 0.15  # monthly bills (payroll, social security, utilities) against the other vouchers at scale 1
 
 
 @dataclass
@@ -310,9 +311,13 @@ class Budget:
             return len(q.slots)
         if q.mode in MONTHLY:
             return 0  # fixed by the calendar
-        n = INTENSITY[q.mode] * np.sqrt(max(q.amount, 0) / 100) / 60 * self.scale * rng.uniform(0.8, 1.2)
+        n = INTENSITY[q.mode] * np.sqrt(max(q.amount, 0) / 100) / 60 * rng.uniform(0.8, 1.2)
         least = MIN_PROJECT_VOUCHERS if q.project_code and q.mode != "enterprise" else MIN_VOUCHERS
-        return max(least, int(round(n)))
+        if self.scale < 1:
+            return max(least, int(round(n * self.scale)))
+        # above scale 1 these lines grow a little faster than the scale, so that with the monthly bills (which
+        # do not grow) the year's vouchers grow in proportion to it
+        return int(round(max(least, n) * (self.scale * (1 + FIXED_SHARE) - FIXED_SHARE)))
 
 
 def city_totals(y: int) -> dict[str, float]:
