@@ -29,7 +29,8 @@ log = logging.getLogger("alerts")
 
 EVALUATORS = {**indicator_rules.EVALUATORS, **voucher_rules.EVALUATORS, **ml_rule.EVALUATORS,
               **feed_rules.EVALUATORS}
-# Work every evaluation does whatever rules are on, so that a rule switched on later finds its history.
+# Steps of every evaluation, whatever rules are on: the voucher window read once for all the voucher rules, and
+# the payees' first payments, kept up to date so that a rule switched on later finds them.
 BOOKKEEPING = {"读取凭证": lambda ctx: ctx.recent(voucher_rules.lookback(ctx.rules)),
                "收款人首次付款登记": voucher_rules.payee_history}
 

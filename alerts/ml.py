@@ -35,6 +35,7 @@ FEATURES = {
     "roundness": ("整数金额", lambda x: f"末尾 {int(x)} 个零（分）"),
     "payee_age": ("收款人首次收款至今", lambda x: f"{round(np.expm1(x))} 天"),
     "payee_count": ("收款人以往收款笔数", lambda x: f"{round(np.expm1(x))} 笔"),
+    "payee_new_econ": ("老收款人首次以该经济分类收款", lambda x: "是" if x else "否"),
     "same_amount_repeats": (f"{REPEAT_DAYS} 天内同一收款人同金额笔数", lambda x: f"{int(x)} 笔"),
     "group_count": (f"{GROUP_DAYS} 天内本单位付同一收款人笔数", lambda x: f"{int(x)} 笔"),
     "group_to_limit": (f"{GROUP_DAYS} 天内本单位付同一收款人合计占采购限额", lambda x: f"{x:.0%}"),
@@ -49,11 +50,12 @@ class Memory:
     payee_first_day: pd.Series  # payee_account → day number of its first payment
     payee_count: pd.Series  # payee_account → payments
     medians: dict[str, pd.Series]  # key column → median log10 amount per key
+    payee_econ: frozenset  # "account|econ_code" pairs paid
 
     @staticmethod
     def empty() -> Memory:
         return Memory(pd.Series(dtype=float), pd.Series(dtype=float),
-                      {key: pd.Series(dtype=float) for key in _MEDIAN_KEYS})
+                      {key: pd.Series(dtype=float) for key in _MEDIAN_KEYS}, frozenset())
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,12 @@ def _remember(v: pd.DataFrame) -> Memory:
     log_amount = np.log10(v["amount_fen"].astype(float))
     return Memory(payee_first_day=v.groupby("payee_account")["day"].min(),
                   payee_count=v.groupby("payee_account").size(),
-                  medians={key: log_amount.groupby(v[key]).median() for key in _MEDIAN_KEYS})
+                  medians={key: log_amount.groupby(v[key]).median() for key in _MEDIAN_KEYS},
+                  payee_econ=frozenset(_payee_econ(v)))
+
+
+def _payee_econ(v: pd.DataFrame) -> pd.Series:
+    return v["payee_account"] + "|" + v["econ_code"]
 
 
 def _counted(pay: pd.DataFrame) -> pd.DataFrame:
@@ -124,16 +131,21 @@ def voucher_features(v: pd.DataFrame, memory: Memory, recent: pd.DataFrame, limi
                     v.groupby("payee_account")["day"].transform("min").to_numpy(dtype=float))
     features["payee_age"] = np.log1p(v["day"].to_numpy() - first)
     features["payee_count"] = np.log1p(known + earlier)
+    # a payee already paid before, paid for the first time under this economic code (an employee suddenly
+    # receiving consultancy fees): first in the frame and not in the model's memory
+    pair = _payee_econ(v)
+    features["payee_new_econ"] = ((known + earlier > 0) & ~pair.duplicated().to_numpy()
+                                  & ~pair.isin(memory.payee_econ).to_numpy()).astype(float)
     windows = _windows(v, recent, limit_fen)
     for name in windows.columns:
         features[name] = windows[name].to_numpy()
     return features[FEATURE_NAMES]
 
 
-def train_model(history: pd.DataFrame, *, limit_fen: int, trees: int = 100, seed: int = 0) -> VoucherModel:
+def train_model(history: pd.DataFrame, *, limit_fen: int, trees: int = 200, seed: int = 0) -> VoucherModel:
     """A model of the PAY vouchers in `history` (with their refunds). Each training voucher is described by
     the history before it, as a new voucher will be; amount medians are the whole history's."""
-    v = _counted(history)
+    v = _counted(history)  # 200 trees by default: scores, and the reasons read from them, stable between trainings
     memory = _remember(v)
     early = replace(Memory.empty(), medians=memory.medians)
     features = voucher_features(v, early, v.iloc[:0], limit_fen)

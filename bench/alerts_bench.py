@@ -144,11 +144,11 @@ def main() -> None:
             "flatness_late_vs_early": median(late_days) / median(early_days), "days": early_days + late_days,
             "month_end": month_end, "year": late - 1, "year_days": len(summaries), "year_seconds": year_seconds,
             "year_errors": {k: v for s in summaries for k, v in s.errors.items()}, "ml": scoring,
-            "measured_on": dt.date.today().isoformat()}
+            "load_average": os.getloadavg()[0], "measured_on": dt.date.today().isoformat()}
     md = f"""## 预警 / Alerts (`python bench/alerts_bench.py --scale {args.scale:g}`)
 
-Measured {data['measured_on']} on {data['machine']}; demo store at scale {args.scale:g}: **{vouchers:,} vouchers**
-({first} to {last}), SQLite.
+Measured {data['measured_on']} on {data['machine']}, load average {data['load_average']:.1f} at the end of the run;
+demo store at scale {args.scale:g}: **{vouchers:,} vouchers** ({first} to {last}), SQLite.
 
 | measurement | seconds | goal |
 |---|---:|---|

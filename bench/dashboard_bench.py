@@ -159,7 +159,9 @@ def replay(url: str, bodies: dict, repeats: int) -> list[dict]:
 def _label(body: dict) -> str:
     """The callback's first output, e.g. 'overview-kpis.children' (pattern ids by their type)."""
     outputs = body.get("outputs")
-    first = (outputs[0] if isinstance(outputs, list) else outputs) or {}
+    first = (outputs[0] if isinstance(outputs, list) and outputs else outputs) or {}
+    if isinstance(first, list):  # an ALL wildcard output: one spec per matching component
+        first = first[0] if first else {}
     ident = first.get("id", "")
     if isinstance(ident, dict):
         ident = ident.get("type", "")
@@ -258,7 +260,8 @@ def markdown(data: dict) -> str:
               "|---|---:|---:|---:|---:|---:|"]
     for name, r in data["voucher_pages"].items():
         if isinstance(r, dict):
-            lines.append(f"| {name} | {r['pages']} | {r['first_ms']} | {r['last_ms']} | {r['p95_ms']} | {r['max_ms']} |")
+            lines.append(f"| {name} | {r['pages']} | {r['first_ms']} | {r['last_ms']} | {r['p95_ms']} | "
+                         f"{r['max_ms']} |")
     lines += ["", "### 浏览器整页加载 / Full page load in the browser",
               "Navigation start → every callback done and every chart drawn (headless Chromium; target ≤ 2 s).", "",
               "| page | median s | max s |", "|---|---:|---:|"]
@@ -267,10 +270,12 @@ def markdown(data: dict) -> str:
     load = data["load_test"]
     lines += ["", f"### {load['users']} 个并发用户 / {load['users']} concurrent users",
               f"{load['seconds']:.0f} s against the server on 127.0.0.1: {load['page_views']} page views, "
-              f"{load['requests']} requests; request p50 {load['request_p50_ms']} ms, **p95 {load['request_p95_ms']} ms**, "
+              f"{load['requests']} requests; request p50 {load['request_p50_ms']} ms, "
+              f"**p95 {load['request_p95_ms']} ms**, "
               f"page view (page + all its callbacks in a row) p95 {load['page_view_p95_ms']} ms; "
               f"**errors {load['errors']}** (target p95 ≤ 1 s, no errors).", "",
-              f"Reproduce: `python bench/dashboard_bench.py --db URL [--date D] [--region R] [--users {load['users']}]`."]
+              "Reproduce: `python bench/dashboard_bench.py --db URL [--date D] [--region R] "
+              f"[--users {load['users']}] [--seconds S]`."]
     return "\n".join(lines)
 
 

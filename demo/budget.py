@@ -24,7 +24,9 @@ INTENSITY = {"office": 3.0, "repair": 1.0, "meeting": 1.0, "training": 1.0, "ser
 # Fewest vouchers a line plans per year: project lines pay often enough to keep close to plan (EXEC_LAG
 # looks at projects one by one), other lines at least twice a month.
 MIN_PROJECT_VOUCHERS, MIN_VOUCHERS = 60, 24
-FIXED_SHARE = 0.15  # monthly bills (payroll, social security, utilities) against the other vouchers at scale 1
+# Above scale 1 the other lines grow faster than the scale, making up for the monthly bills (payroll, social
+# security, utilities), which do not grow, and for the payments the guards hold back when payees get busy.
+EXTRA_GROWTH = 0.5
 
 
 @dataclass
@@ -251,7 +253,8 @@ class Budget:
                 payees = list(self.cast.soes)
             else:
                 pool = unit.suppliers["contract" if mode == "contract" else mode]
-                payees = list(rng.choice(pool, size=min(len(pool), int(rng.integers(4, 7))), replace=False))
+                size = min(len(pool), round(int(rng.integers(4, 7)) * max(1.0, self.scale)))
+                payees = list(rng.choice(pool, size=size, replace=False))
             self.project_payees[code] = [int(p) for p in payees]
         return self.project_payees[code]
 
@@ -311,13 +314,11 @@ class Budget:
             return len(q.slots)
         if q.mode in MONTHLY:
             return 0  # fixed by the calendar
-        n = INTENSITY[q.mode] * np.sqrt(max(q.amount, 0) / 100) / 60 * rng.uniform(0.8, 1.2)
+        n = INTENSITY[q.mode] * np.sqrt(max(q.amount, 0) / 100) / 64 * rng.uniform(0.8, 1.2)
         least = MIN_PROJECT_VOUCHERS if q.project_code and q.mode != "enterprise" else MIN_VOUCHERS
         if self.scale < 1:
             return max(least, int(round(n * self.scale)))
-        # above scale 1 these lines grow a little faster than the scale, so that with the monthly bills (which
-        # do not grow) the year's vouchers grow in proportion to it
-        return int(round(max(least, n) * (self.scale * (1 + FIXED_SHARE) - FIXED_SHARE)))
+        return int(round(max(least, n) * (self.scale * (1 + EXTRA_GROWTH) - EXTRA_GROWTH)))
 
 
 def city_totals(y: int) -> dict[str, float]:

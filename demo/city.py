@@ -282,7 +282,7 @@ class Cast:
         self.units = _units()
         self.payees: list[Payee] = []
         self._accounts: set[str] = set()
-        self.trade_pool = {mode: [self._company(trades) for _ in range(max(4, round(n * scale ** 0.5)))]
+        self.trade_pool = {mode: [self._company(trades) for _ in range(max(4, round(n * max(1.0, scale))))]
                            for mode, (trades, n) in TRADES.items()}
         self.fixed = {
             "power": self._named("国网示范供电公司"), "telecom": self._named("中国电信股份有限公司示范分公司"),
@@ -326,7 +326,7 @@ class Cast:
         unit.payroll = (self._add(f"{unit.name}（代发工资）", False), self._add(f"{unit.name}（代发津贴补贴）", False))
         unit.employees = self.people(max(3, round(rng.integers(4, 11) * self.scale)))
         for mode, pool in self.trade_pool.items():
-            k = min(len(pool), int(rng.integers(6, 16)))
+            k = min(len(pool), round(int(rng.integers(6, 16)) * max(1.0, self.scale)))
             unit.suppliers[mode] = [pool[i] for i in rng.choice(len(pool), size=k, replace=False)]
         unit.handlers = tuple(names.person(rng) for _ in range(3))
 

@@ -139,8 +139,10 @@ class Payments:
             s_day = s[self.month_end[uniq]] if q.mode in MONTHLY else s[uniq]
             s_prev = np.concatenate([[0.0], s_day[:-1]])
             frac = np.repeat(s_prev, count) + np.repeat(s_day - s_prev, count) * (j + 1) / k
-            parts.append((d, np.full(len(d), q.idx), np.full(len(d), q.unit.idx), j, frac, fixed, payee))
+            parts.append((d.astype(np.int16), np.full(len(d), q.idx, dtype=np.int32),
+                          np.full(len(d), q.unit.idx, dtype=np.int16), j.astype(np.int32), frac, fixed, payee.astype(np.int32)))
         cols = [np.concatenate(c) for c in zip(*parts)]
+        del parts
         keep = cols[0] >= self.cal.index(first_day) if first_day.year == y else np.ones(len(cols[0]), bool)
         cols = [c[keep] for c in cols]
         order = np.lexsort((cols[3], cols[1], cols[2], cols[0]))
@@ -205,7 +207,7 @@ class Payments:
                 cents = self._wage(q, plan, j, index)
             else:
                 deficit = q.rate * q.adjusted * _progress(plan, self.day, frac) - q.paid
-                cents = self._amount(q, plan, deficit, math.exp(0.35 * r[0]), offday) if deficit >= 5_000 else 0
+                cents = self._amount(q, plan, deficit, math.exp(0.2 * r[0]), offday) if deficit >= 1_000 else 0
             if cents:
                 self._try(q, self._payee(q, j, r[1]), cents, r)
 

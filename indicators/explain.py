@@ -20,7 +20,7 @@ from indicators import audit as audit_mod
 from indicators import debt as debt_mod
 from indicators import revenue as revenue_mod
 from indicators.export import format_value
-from indicators.facts import BUDGET_PARTS, as_int, bgt_source, pay_source
+from indicators.facts import BUDGET_PARTS, as_int, bgt_source, pay_source, pay_sums, region_in
 from indicators.formula import derive
 from indicators.projects import project_source
 from indicators.registry import FAMILIES, indicator as lookup
@@ -147,9 +147,9 @@ def _member_where(sc: Scope, member: dict, cols: dict) -> list:
     level, code = member["level"], member["code"]
     if level == "region":
         regions = sc.regions.subtree(code) if member["scope"] == FULL else [code]
-        where = [cols["region_code"].in_(regions)]
+        where = [region_in(cols["region_code"], regions)]
     else:
-        where = [cols["region_code"].in_(sc.codes), level_where(sc, level, code, cols)]
+        where = [region_in(cols["region_code"], sc.codes), level_where(sc, level, code, cols)]
     return where + [level_where(sc, lvl, c, cols) for lvl, c in sc.within.items()]
 
 
@@ -183,9 +183,14 @@ BGT_SHOW = ("quota_id", "kind", "issued_date", "unit_code", "fund_type", "func_c
             "orig_quota_id", "doc_no")
 
 
-def _spending(sc, member, start, end, *where) -> Rows:
+def _spending(sc, member, start, end, summed: bool) -> Rows:
+    """Vouchers dated in [start, end]; summed: the same as sums per voucher class (facts.pay_sums), which the
+    member's conditions select alike and which add up to the same total from far fewer rows."""
+    if summed:
+        joined, cols = pay_source(start.year, pay_sums(start, end))
+        return Rows("PAY", cols, [], PAY_SHOW, joined)
     joined, cols = pay_source(start.year)
-    return Rows("PAY", cols, [cols["date"] >= start, cols["date"] <= end, *where], PAY_SHOW, joined)
+    return Rows("PAY", cols, [cols["date"] >= start, cols["date"] <= end], PAY_SHOW, joined)
 
 
 def _budget(sc, member, kinds, *where) -> Rows:
@@ -194,26 +199,29 @@ def _budget(sc, member, kinds, *where) -> Rows:
                 BGT_SHOW, table)
 
 
-def _execution(sc, pid, member) -> Rows:
-    rows = _spending(sc, member, sc.start, sc.day) if pid == "spent" else _budget(sc, member, BUDGET_PARTS[pid])
+def _execution(sc, pid, member, summed) -> Rows:
+    if pid == "spent":
+        rows = _spending(sc, member, sc.start, sc.day, summed)
+    else:
+        rows = _budget(sc, member, BUDGET_PARTS[pid])
     rows.where += _narrow(member, "fund_type", rows.cols["fund_type"])
     return rows
 
 
-def _sangong(sc, pid, member) -> Rows:
+def _sangong(sc, pid, member, summed) -> Rows:
     cat = member["category"]
     codes = [c for c, k in CATEGORY_OF.items() if cat in TOTALS or k == cat]
     if pid == "budget":
         rows = _budget(sc, member, BUDGET_PARTS["adjusted_budget"])
     elif pid == "spent":
-        rows = _spending(sc, member, sc.start, sc.day)
+        rows = _spending(sc, member, sc.start, sc.day, summed)
     else:
-        rows = _spending(sc, member, *last_year_window(sc.day))
+        rows = _spending(sc, member, *last_year_window(sc.day), summed)
     rows.where.append(rows.cols["econ_code"].in_(codes))
     return rows
 
 
-def _revenue(sc, pid, member) -> Rows:
+def _revenue(sc, pid, member, _summed) -> Rows:
     if pid == "budget":
         sub = revenue_mod.budget_source(sc)
         cols = {**sub.c, "date": sub.c.business_date, "amount": sub.c.amount_fen}
@@ -229,7 +237,7 @@ def _revenue(sc, pid, member) -> Rows:
     return rows
 
 
-def _debt(sc, pid, member):
+def _debt(sc, pid, member, summed):
     bond_type = member["bond_type"]
     if pid == "debt_service_due_y":
         regions = set(_regions(sc, member))
@@ -241,7 +249,7 @@ def _debt(sc, pid, member):
                                      "amount": p.amount} for p in payments])
     if pid == "interest_base_spent":
         types = [debt_mod.INTEREST_BASE[b] for b in debt_mod.BOND_TYPES if bond_type in (*TOTALS, b)]
-        rows = _spending(sc, member, sc.start, sc.day)
+        rows = _spending(sc, member, sc.start, sc.day, summed)
         rows.where.append(rows.cols["fund_type"].in_(types))
         return rows
     if pid in ("balance", "due_12m"):
@@ -268,7 +276,7 @@ def _debt(sc, pid, member):
     return rows
 
 
-def _assets(sc, pid, member) -> Rows:
+def _assets(sc, pid, member, _summed) -> Rows:
     period = assets_mod.report_period(sc)
     if pid == "equity_last_year" and period is not None:
         period = same_day_last_year(period)
@@ -280,7 +288,7 @@ def _assets(sc, pid, member) -> Rows:
                 ("period", "category", "entity_code", "entity_name", "unit_of_measure", "business_date"), sub)
 
 
-def _audit(sc, pid, member) -> Rows:
+def _audit(sc, pid, member, _summed) -> Rows:
     sub = audit_mod.audit_source(sc)
     category = func.coalesce(sub.c.category, audit_mod.OTHER)
     counts = audit_mod.conditions(sub, sc.day)
@@ -296,7 +304,7 @@ def _audit(sc, pid, member) -> Rows:
                                        "description"), sub)
 
 
-def _projects(sc, pid, member) -> Rows:
+def _projects(sc, pid, member, _summed) -> Rows:
     sub = project_source(sc)
     cols = {**sub.c, "date": sub.c.report_date, "amount": sub.c[f"{pid}_fen"]}
     return Rows("PROJ", cols, [], ("project_code", "project_name", "unit_code", "report_date"), sub)
@@ -312,10 +320,12 @@ def _regions(sc: Scope, member: dict) -> list[str]:
     return sc.codes
 
 
-def _source(sc, family, pid, member):
+def _source(sc, family, pid, member, summed: bool = False):
+    """The rows of one part with the member's conditions; summed: PAY rows as sums per voucher class (for a
+    total, where a year of vouchers need not be read one by one)."""
     if family not in SOURCES:
         raise ScopeError(f"{family} 不提供明细 / no rows to explain")
-    rows = SOURCES[family](sc, pid, member)
+    rows = SOURCES[family](sc, pid, member, summed)
     if isinstance(rows, Rows):
         rows.where += _member_where(sc, member, rows.cols)
     return rows
@@ -323,7 +333,7 @@ def _source(sc, family, pid, member):
 
 # Totals and pages ---------------------------------------------------------------------------------------------
 def _total(sc, family, pid, member) -> int:
-    rows = _source(sc, family, pid, member)
+    rows = _source(sc, family, pid, member, summed=True)
     if isinstance(rows, Listed):
         return sum(r["amount"] for r in rows.rows)
     stmt = select(func.sum(rows.cols["amount"])).select_from(rows.from_).where(*rows.where)

@@ -1,12 +1,18 @@
-"""Tables of the indicator layer, on the warehouse's one metadata (Alembic revision 0002).
+"""Tables of the indicator layer, on the warehouse's one metadata (Alembic revisions 0002 and 0006).
 
 indicator_snapshot keeps, per day, the parts of the key figures (the summed amounts every rate is derived
 from: integer 分), so a history chart is a read and a day's refresh adds that day's rows to the day before.
 Rates are never stored: they are derived on reading by the registry's recipes, like everywhere else.
+
+pay_day and pay_month hold PAY summed per voucher class (PAY_CLASS: the columns a voucher is counted and
+classified by) and day or month. A year of vouchers is millions of rows but only thousands of classes, so any
+sum of PAY over a window reads whole months and a few days of these instead (indicators.facts.pay_sums).
+They are kept by triggers on pay (revision 0006), in the transaction that writes the vouchers, whatever writes
+them — a load, a redelivery's delete, a hand-made row — so a sum over them is the sum over PAY, exactly.
 """
 from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String, Table
 
-from warehouse.schema import bgt, metadata
+from warehouse.schema import bgt, metadata, pay
 
 indicator_snapshot = Table(
     "indicator_snapshot", metadata,
@@ -30,6 +36,27 @@ indicator_snapshot_day = Table(  # which days are stored, and how they were comp
     Column("computed_at", DateTime, nullable=False),
     Column("rows", Integer, nullable=False),
 )
+
+# A voucher's class: its region and quota (where an empty fund type, code or project is looked up), its unit and
+# its own fund type, codes and project (nullable: NULL is a value of the class, matched as IS NOT DISTINCT FROM).
+PAY_CLASS = ("region_code", "quota_id", "unit_code", "fund_type", "func_code", "econ_code", "project_code")
+
+
+def _pay_sums(name: str, period: str) -> Table:
+    """One row per (period, class) with vouchers: their Σ amount_fen and their count (a class whose last
+    voucher is deleted loses its row, so a class is listed exactly when it has vouchers)."""
+    return Table(
+        name, metadata,
+        Column(period, Date, nullable=False),
+        *(Column(c, pay.c[c].type, nullable=pay.c[c].nullable) for c in PAY_CLASS),
+        Column("amount_fen", BigInteger, nullable=False),
+        Column("vouchers", Integer, nullable=False),
+        Index(f"ix_{name}_class", period, "region_code", "quota_id", "unit_code"),
+    )
+
+
+pay_day = _pay_sums("pay_day", "pay_date")
+pay_month = _pay_sums("pay_month", "month")  # month = its first day
 
 # The daily refresh reads one day's quotas by issue date (PAY and INC already have an index on their date).
 ix_bgt_issued = Index("ix_bgt_issued", bgt.c.issued_date)

@@ -13,8 +13,8 @@ from indicators.registry import label
 
 COLOURS = dict(zip(BOND_TYPES, (SERIES[0], SERIES[2])))
 LIMIT_COLOUR = "#333333"  # a limit is drawn as a dark tick over its own bar
-RISK_FIELDS = ["name", "code", "scope", "bond_type", "balance", "limit", "limit_usage", "debt_ratio", "interest_expense_ratio",
-               "coverage_multiple", "repayment_ratio", "due_12m", "fiscal_capacity"]
+RISK_FIELDS = ["name", "code", "scope", "bond_type", "balance", "limit", "limit_usage", "debt_ratio",
+               "interest_expense_ratio", "coverage_multiple", "repayment_ratio", "due_12m", "fiscal_capacity"]
 
 
 def balance_chart(rows: list[dict]) -> go.Figure:

@@ -10,11 +10,13 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import store
 from dashboard.components import empty_state, grid, kpi, note, page, section
+from dashboard.exports import export_buttons, exporter
 from dashboard.figures.ingest import (FINDING_COLUMNS, RULE_COLUMNS, file_table, finding_rows, report_table,
                                       rule_rows, status_chart)
 from dashboard.queries import ingest as q
 from dashboard.queries.regions import covered, region_tree
 from dashboard.state import merge_search, parse_view
+from indicators.export import format_value
 
 NAME = "数据接入"
 TREND_DAYS = 30
@@ -48,8 +50,9 @@ def layout(date=None, region=None, info=None, **_query):
                 dcc.Graph(id="ingest-trend", config={"displayModeBar": False, "responsive": True},
                           style={"height": 260})),
         section("按报表", grid("ingest-reports", height=300)),
-        section("文件明细", grid("ingest-files", height=300)),
-        section("问题清单", note("", id="ingest-findings-note", mb=4),
+        section("文件明细", export_buttons("ingest-files"), grid("ingest-files", height=300)),
+        section("问题清单", dmc.Group([note("", id="ingest-findings-note"), export_buttons("ingest-findings")],
+                                  justify="space-between", mb=4),
                 grid("ingest-findings", FINDING_COLUMNS, height=420)),
         section("校验规则目录", _rule_catalogue()),
         subtitle="每个业务日各报表的到达、载入与拒收情况，以及校验发现的问题（文件、行、列、提供值、应为值）",
@@ -104,3 +107,27 @@ def show_feed(view: dict):
           prevent_initial_call=True)
 def toggle_info(checked, search):
     return merge_search(search, **{INFO: "1" if checked else None})
+
+
+def _export_view(engine, query: dict):
+    view = parse_view(query)
+    return view.as_of, covered(region_tree(engine), view.region)
+
+
+@exporter("ingest-files")
+def export_files(engine, query, _args):
+    """The files on screen as the `ingest` record export writes them (amounts in 元)."""
+    day, regions = _export_view(engine, query)
+    rows = q.files(engine, day, regions) if day else []
+    return "ingest", [{"business_date": day, "file": f["name"], "report": f["report"], "status": f["status"],
+                       "rows": f["rows"], "amount_total": format_value("元", f["amount_total_fen"]),
+                       "errors": f["errors"], "warnings": f["warnings"]} for f in rows], "数据接入-文件明细"
+
+
+@exporter("ingest-findings")
+def export_findings(engine, query, _args):
+    """The findings on screen (info included when shown) as the `findings` record export writes them."""
+    day, regions = _export_view(engine, query)
+    severities = q.SEVERITIES if query.get(INFO) == "1" else q.SHOWN_SEVERITIES
+    found = q.findings(engine, day, regions, severities)[1] if day else []
+    return "findings", [{"business_date": day, **f} for f in found], "数据接入-问题清单"

@@ -15,7 +15,8 @@ PAGE = 1000
 LIMIT = 20_000
 
 
-def rows_behind(engine: Engine, indicator: str, scope: dict, day: dt.date, limit: int = LIMIT) -> tuple[list[dict], bool]:
+def rows_behind(engine: Engine, indicator: str, scope: dict, day: dt.date,
+                limit: int = LIMIT) -> tuple[list[dict], bool]:
     """(the rows of the figure's single summed part, whether more were left out beyond `limit`)."""
     rows, after, part = [], None, indicator.rpartition(".")[2]
     while True:
