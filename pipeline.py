@@ -24,15 +24,17 @@ def _steps() -> list[Callable[[Engine, dt.date, dt.date], object]]:
 
 def refresh_after_ingest(engine: Engine, result) -> None:
     """Recompute what depends on the loaded rows, from the earliest date they touched to the newest business
-    date in the store (a late voucher for March changes every cumulative figure after it)."""
+    date in the store (a late voucher for March changes every cumulative figure after it). Figures are kept
+    for business dates only: a bond issued years before the first delivery starts the refresh at that delivery."""
     from warehouse.schema import ingest_file
 
     since = result.earliest_touched
     if since is None:
         return
     with engine.connect() as conn:
-        newest = conn.execute(select(func.max(ingest_file.c.business_date))
-                              .where(ingest_file.c.status == "loaded")).scalar()
+        first, newest = conn.execute(select(func.min(ingest_file.c.business_date), func.max(ingest_file.c.business_date))
+                                     .where(ingest_file.c.status == "loaded")).one()
+    since = max(since, first) if first else since
     until = max([f.business_date for f in result.files] + ([newest] if newest else []))
     for step in _steps():
         step(engine, since, until)

@@ -62,8 +62,7 @@ class Anomalies:
         rng = np.random.default_rng([seed, 5])
         offices = [u for u in cast.units if u.kind in ("admin", "public") and u.region.code == "419900"
                    and "30217" in u.sangong]
-        pick = rng.choice(len(offices), size=3, replace=False)
-        self.early = [offices[i].idx for i in pick[:2]]  # spend early; one December of each stands out
+        self.early = [offices[i].idx for i in rng.choice(len(offices), size=2, replace=False)]  # see unit_plans
         hospitals = [u for u in cast.units if u.kind == "hospital"]
         self.fabricating = hospitals[int(rng.integers(len(hospitals)))].idx
         self.background_hits: dict[str, int] = defaultdict(int)
@@ -224,7 +223,7 @@ class Anomalies:
         today = day.toordinal()
         for v in list(self.payments.recent):
             age = today - v.day
-            if not (1 if cross else 8) <= age <= 25 or v.no in self.payments.refunded:
+            if not (1 if cross else 8) <= age <= 25 or v.no in self.payments.refunded or v.quota.unit.idx in self.plans:
                 continue
             need = v.cents * 3
             if cross:

@@ -9,7 +9,7 @@ import numpy as np
 from demo import days
 from demo.anomalies import GroundTruth
 from demo.city import REGIONS, SOES, Cast, Unit
-from demo.payments import money
+from demo.budget import money
 
 FINANCIAL = (("示范市农村商业银行股份有限公司", 6.0e10, 0.92), ("示范市融资担保集团有限公司", 5.0e9, 0.40),
              ("示范市金融控股集团有限公司", 1.5e10, 0.55))

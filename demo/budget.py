@@ -92,7 +92,15 @@ class UnitPlan:
 
 
 def fen(yuan: float) -> int:
+    """A budget amount in whole 元, as 分."""
     return int(round(yuan)) * 100
+
+
+def money(cents: int) -> str:
+    """分 written as an exact 元 amount with two decimals (the text the files carry)."""
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    return f"{sign}{cents // 100}.{cents % 100:02d}"
 
 
 class Sangong:
@@ -315,7 +323,7 @@ class Budget:
         if q.mode in MONTHLY:
             return 0  # fixed by the calendar
         n = INTENSITY[q.mode] * np.sqrt(max(q.amount, 0) / 100) / 64 * rng.uniform(0.8, 1.2)
-        least = MIN_PROJECT_VOUCHERS if q.project_code and q.mode != "enterprise" else MIN_VOUCHERS
+        least = MIN_PROJECT_VOUCHERS if q.project_code else MIN_VOUCHERS
         if self.scale < 1:
             return max(least, int(round(n * self.scale)))
         return int(round(max(least, n) * (self.scale * (1 + EXTRA_GROWTH) - EXTRA_GROWTH)))
@@ -341,7 +349,7 @@ def apply(event: Event, cal: days.Year) -> dict | None:
     else:
         q.adjusted += amount
     row = q.row()
-    row.update(kind=event.kind, amount=f"{amount // 100}.{amount % 100:02d}", issued_date=cal.day(event.day),
+    row.update(kind=event.kind, amount=money(amount), issued_date=cal.day(event.day),
                doc_no=event.doc_no, orig_quota_id="")
     if event.names_quota:
         row.update(quota_id=event.row_id, orig_quota_id=q.id, fund_source=event.source)

@@ -15,7 +15,7 @@ import numpy as np
 
 from demo import days
 from demo.city import REGIONS
-from demo.payments import money
+from demo.budget import money
 from demo.revenue import fin_cap
 
 FIRST_ISSUE_YEAR = 2015

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 
 from demo import days
-from demo.budget import MONTHLY, Event, Quota, UnitPlan
+from demo.budget import MONTHLY, Event, Quota, UnitPlan, money
 from demo.city import Cast
 
 PHI = (math.sqrt(5) - 1) / 2
@@ -45,7 +45,6 @@ PURPOSE = {"payroll": "{m}月基本工资", "payroll2": "{m}月津贴补贴", "w
            "enterprise": "{p}", "sangong": "{e}"}
 SANGONG_PURPOSE = {"30212": "因公出国（境）费用", "30217": "公务接待费", "30231": "公务用车运行维护费", "30913": "公务用车购置",
                    "31013": "公务用车购置"}
-CONTRACT_WEIGHTS = np.array([0.34, 0.24, 0.16, 0.12, 0.08, 0.06])
 
 
 @dataclass
@@ -62,18 +61,12 @@ def _chain(first, rest):
     yield from rest
 
 
-def money(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    cents = abs(cents)
-    return f"{sign}{cents // 100}.{cents % 100:02d}"
-
-
 class Payments:
     def __init__(self, cast: Cast, seed: int, scale: float):
         self.cast = cast
         self.seed = seed
         self.scale = scale
-        self.weyl = {u.idx: (u.idx * 0.7548776662) % 1.0 for u in cast.units}
+        self.weyl = {u.idx: (u.idx * 0.7548776662) % 1.0 for u in cast.units}  # each unit starts elsewhere
         self.mantissas = {u.idx: [self._next_mantissa(u.idx) for _ in range(MANTISSAS)] for u in cast.units}
         self.big_count: dict[int, int] = defaultdict(int)  # vouchers ≥ 100,000 元 per unit (for round amounts)
         self.first_day: dict[int, int] = {}  # payee -> ordinal of its first payment
@@ -90,7 +83,6 @@ class Payments:
         self.seq = 0
         self.today_payee: set[tuple[int, int]] = set()
         self.today_amount: set[tuple[int, int]] = set()
-        self.unit_counts: dict[int, int] = defaultdict(int)  # vouchers ≥ 10 元 per unit in the year
 
     # -- the year's schedule -------------------------------------------------------------------------------
     def begin_year(self, y: int, quotas: list[Quota], events: list[Event], plans: dict[int, UnitPlan],
@@ -103,7 +95,6 @@ class Payments:
         self.cal = days.year(y)
         self.quotas = quotas
         self.plans = plans
-        self.unit_counts.clear()
         self.big_count.clear()
         self.static = [dict(quota_id=q.id, region_code=q.unit.region.code, unit_code=q.unit.code, func_code=q.func,
                             econ_code=q.econ, fund_type=q.fund, project_code=q.project_code) for q in quotas]
@@ -325,7 +316,7 @@ class Payments:
         if not slot and q.mode in REFUNDABLE and 100_000 <= amount <= q.adjusted // 100 and r[3] < REFUND_RATE:
             self._schedule_refund(voucher, r[3] / REFUND_RATE)
         if q.mode in ("office", "repair", "service", "misc", "contract", "equipment") and \
-                1_000_000 <= amount <= 50_000_000 and r[3] > 0.95:
+                1_000_000 <= amount <= 50_000_000 and r[3] > 1 - 0.05 / max(1.0, self.scale):
             self.recent.append(voucher)
 
     def clear(self, unit: int, payee: int, cents: int) -> bool:
@@ -381,8 +372,6 @@ class Payments:
             self.today_amount.add((unit, cents))
             if q.mode == "wage":
                 self.history[payee].append(cents)
-            if cents >= 1_000:
-                self.unit_counts[unit] += 1
         row = self.static[q.idx].copy()
         row.update(voucher_no=no, pay_date=self.day, payee_name=p.name, payee_account=p.account, payee_bank=p.bank,
                    amount=money(cents), orig_voucher_no=orig or "",
@@ -413,7 +402,7 @@ def _salary_weights(n: int) -> list[float]:
 @lru_cache(maxsize=64)
 def _cumulative(contract: bool, n: int) -> list[float]:
     """Cumulative choice weights over a payee list: a few main contractors, or a long tail of suppliers."""
-    w = CONTRACT_WEIGHTS[:n] if contract else 1 / np.arange(1, n + 1) ** 0.7
+    w = 0.7 ** np.arange(n) if contract else 1 / np.arange(1, n + 1) ** 0.7
     return (np.cumsum(w) / w.sum())[:-1].tolist()
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from demo import days
 from demo.city import REGIONS, Region, growth
-from demo.payments import money
+from demo.budget import city_totals, money
 
 # code -> (fund type, collector, share of the region's revenue of that fund type)
 GENERAL = {"10101": .32, "10104": .12, "10106": .04, "10107": .01, "10109": .05, "10110": .04, "10111": .02,
@@ -36,7 +36,6 @@ def region_revenue(region: Region, fund: str, y: int) -> float:
 
 def fin_cap(region: Region, y: int) -> dict[str, float]:
     """The items of the region's fiscal capacity in year y (元)."""
-    from demo.budget import city_totals
     spend = {fund: total * region.weight for fund, total in city_totals(y).items()}
     general = region_revenue(region, "一般公共预算", y)
     return {"一般公共预算收入": general, "上级补助收入": max(spend["一般公共预算"] * 0.93 - general, general * 0.2),

@@ -13,9 +13,9 @@ import datetime as dt
 import statistics
 from fractions import Fraction
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
-from indicators.facts import as_int, budget_cube
+from indicators.facts import budget_cube, spend_cube
 from indicators.formula import ratio
 from indicators.members import row
 from indicators.scope import FULL, OWN, Scope, names, open_scope
@@ -128,12 +128,10 @@ def prior_years(sc: Scope) -> list[int]:
 
 def year_spending(sc: Scope, year: int, cutoff: dt.date, dim: str) -> dict[str, tuple[int, int]]:
     """{member: (spent up to cutoff, spent in the whole year)} of `year` by unit_code or region_code."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    to_cutoff = func.sum(case((pay.c.pay_date <= cutoff, pay.c.amount_fen), else_=0))
-    stmt = (select(pay.c[dim], to_cutoff, func.sum(pay.c.amount_fen))
-            .where(pay.c.pay_date >= start, pay.c.pay_date <= end, pay.c.region_code.in_(sc.codes))
-            .group_by(pay.c[dim]))
-    return {m: (as_int(a), as_int(b)) for m, a, b in sc.conn.execute(stmt)}
+    start = dt.date(year, 1, 1)
+    part = spend_cube(sc.conn, start, cutoff, (dim,), sc.codes)
+    whole = spend_cube(sc.conn, start, dt.date(year, 12, 31), (dim,), sc.codes)
+    return {member: (part.get((member,), 0), amount) for (member,), amount in whole.items()}
 
 
 def year_shares(sc: Scope, years, cutoff_of, dim: str) -> dict[str, list[Fraction]]:

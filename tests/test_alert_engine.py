@@ -111,10 +111,7 @@ def test_the_pipeline_evaluates_alerts_after_each_ingest(store, tmp_path, monkey
     from tests.deliveries import D1, D2, base_rows, deliver, voucher
 
     monkeypatch.setenv("BUDGET_QUARANTINE", str(tmp_path / "quarantine"))
-    first = base_rows()
-    for quota in first["BGT"]:
-        quota["issued_date"] = D1  # so the first refresh starts on D1
-    deliver(tmp_path / "inbox", D1, first)
+    deliver(tmp_path / "inbox", D1, base_rows())  # its quotas were issued in January: evaluated from D1 on
     deliver(tmp_path / "inbox", D2, {"PAY": [voucher("JB", "101001", "Q1", 960_000, day=D2)]})
     for day in (D1, D2):
         refresh_after_ingest(store, ingest_dates(store, tmp_path / "inbox", [day]))

@@ -29,3 +29,20 @@ def test_scheduler_fires_daily_at_the_set_time():
         assert (fire.hour, fire.minute) == (7, 30) and str(fire.tzinfo) == "Asia/Shanghai"
     finally:
         scheduler.shutdown(wait=False)
+
+
+def test_refresh_starts_at_the_first_business_date_not_at_an_old_bond(store, tmp_path, monkeypatch):
+    """A bond issued in 2015 is loaded with the first delivery: figures are refreshed from that delivery on."""
+    import pipeline
+    from ingest.load import ingest_dates
+    from tests.deliveries import all_reports
+
+    rows = all_reports()
+    rows["DEBT_BOND"][0].update(issue_date=dt.date(2015, 6, 1), maturity_date=dt.date(2030, 6, 1))
+    deliver(tmp_path / "in", D1, rows)
+    result = ingest_dates(store, tmp_path / "in", [D1])
+    assert result.earliest_touched == dt.date(2015, 6, 1)
+    calls = []
+    monkeypatch.setattr(pipeline, "_steps", lambda: [lambda engine, since, until: calls.append((since, until))])
+    pipeline.refresh_after_ingest(store, result)
+    assert calls == [(D1, D1)]
