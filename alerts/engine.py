@@ -23,7 +23,7 @@ from alerts.recording import record
 from alerts.rules import RuleSet
 from alerts.tables import alert_run
 from alerts.vouchers import LoadedVouchers, StoreVouchers
-from warehouse.schema import ingest_file, pay
+from warehouse.schema import pay
 
 log = logging.getLogger("alerts")
 
@@ -86,13 +86,9 @@ def evaluate(engine, date: dt.date, rules: RuleSet | None = None, *, vouchers=No
 
 
 def refresh(engine, since: dt.date, until: dt.date) -> list[Summary]:
-    """Evaluate every date of [since, until] in order (the pipeline step after each ingest). Dates before the
-    store's first delivery are not business dates of the store: a first load whose quotas were issued in
-    January starts on the date of its first delivery, not in January."""
-    with engine.connect() as conn:
-        first = conn.scalar(select(func.min(ingest_file.c.business_date)))
+    """Evaluate every date of [since, until] in order (the pipeline step after each ingest)."""
     rules = _in_force(engine)
-    return [evaluate(engine, day, rules) for day in _days(max(since, first or since), until)]
+    return [evaluate(engine, day, rules) for day in _days(since, until)]
 
 
 def backfill(engine, year: int, until: dt.date | None = None) -> list[Summary]:

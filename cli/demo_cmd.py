@@ -11,14 +11,14 @@ from warehouse.db import DATA_DIR
 
 DEFAULT_INBOX = DATA_DIR / "demo" / "inbox"
 
-HELP = """生成演示城市“示范市”的 T+1 报送目录（每个业务日期一个 YYYYMMDD 文件夹）及埋设异常的真值 ground_truth.csv。
-Write the demo city's T+1 delivery folders (one YYYYMMDD folder per business date) and ground_truth.csv, the
-list of the anomalies planted in them.
+HELP = """\b
+生成演示城市“示范市”的 T+1 报送目录及埋设异常的真值 ground_truth.csv。
+Write the demo city's T+1 delivery folders and ground_truth.csv, the list of the anomalies planted in them.
 
 \b
-默认覆盖三个完整年度及本年截至 --to（默认昨天）；参数相同则生成的文件逐字节相同。
-By default three full past years plus the current year up to --to (default: yesterday); the same arguments
-always give byte-identical files.
+每个业务日期一个 YYYYMMDD 文件夹：--to（默认昨天）之前三个完整年度加本年；参数相同则文件逐字节相同。
+One YYYYMMDD folder per business date: three full past years plus the current year up to --to
+(default: yesterday). The same arguments always give byte-identical files.
 
 \b
 示例 / example:
@@ -28,7 +28,7 @@ always give byte-identical files.
 """
 
 
-@click.command(help=HELP)
+@click.command(help=HELP, short_help="生成演示城市的报送目录与异常真值 / write the demo city's deliveries")
 @click.option("--scale", type=float, default=1.0, show_default=True,
               help="规模：1 约为每年 10 万张支付凭证 / size: 1 ≈ 100,000 payment vouchers a year")
 @click.option("--seed", type=int, default=42, show_default=True, help="随机种子 / random seed")

@@ -38,10 +38,11 @@ def default_start(to: dt.date) -> dt.date:
 
 def write_demo(inbox: Path, to: dt.date, seed: int = 42, scale: float = 1.0, start: dt.date | None = None,
                progress: Callable[[dt.date], None] | None = None) -> dict:
-    """Write the demo city's delivery folders for business dates start … to, and its ground truth.
+    """Write the demo city's delivery folders for business dates `start` … `to`, and its ground truth.
 
-    Same arguments, same bytes. Returns a summary (files, rows per report, planted anomalies by type, and the
-    background's measured false positives per rule, which should be 0).
+    `start` defaults to 1 January three years before `to`'s year. Same arguments, same bytes. Returns a summary:
+    files, rows per report, planted anomalies by type (ground truth rows), plants that found no place, and the
+    subjects of the background that the unit-level rules would flag (per rule; should be 0 or close).
     """
     start = start or default_start(to)
     if start > to:
@@ -113,3 +114,4 @@ def _prepare(inbox: Path) -> None:
             elif entry.name == TRUTH_FILE:
                 entry.unlink()
     inbox.mkdir(parents=True, exist_ok=True)
+    GroundTruth().write(inbox / TRUTH_FILE)  # marks the inbox as the demo's even if this run is interrupted

@@ -61,8 +61,9 @@ def _next_month(day: dt.date) -> dt.date:
 
 
 def pay_sums(start: dt.date, end: dt.date, only: dict | None = None):
-    """Subquery of PAY over [start, end] summed per voucher class: columns PAY_CLASS and amount_fen, several
-    rows per class (one per month or day), Σ amount_fen of a class = Σ of its vouchers dated in the window.
+    """Subquery of PAY over [start, end] summed per voucher class: columns PAY_CLASS, amount_fen and vouchers,
+    several rows per class (one per month or day); Σ amount_fen (vouchers) of a class = the Σ (count) of its
+    vouchers dated in the window.
 
     Whole months of the window come from pay_month, its days before the first and after the last whole month from
     pay_day. `only` = {class column: values} limits the rows (e.g. region_code, unit_code)."""
@@ -75,10 +76,19 @@ def pay_sums(start: dt.date, end: dt.date, only: dict | None = None):
                    for low, high in ((start, whole_from - day), (whole_to, end)) if low <= high]
     else:
         pieces = [(pay_day, pay_day.c.pay_date, start, end)]
-    selects = [select(*(table.c[c] for c in PAY_CLASS), table.c.amount_fen)
+    selects = [select(*(table.c[c] for c in PAY_CLASS), table.c.amount_fen, table.c.vouchers)
                .where(period >= low, period <= high, *(_in(table.c[c], v) for c, v in (only or {}).items()))
                for table, period, low, high in pieces]
     return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("pay_sums")
+
+
+def pay_class_sums(start: dt.date, end: dt.date):
+    """pay_sums added up per voucher class: one row per class with vouchers dated in [start, end] (so that a
+    quota is looked up once per class, not once per day or month)."""
+    rows = pay_sums(start, end)
+    cols = [rows.c[c] for c in PAY_CLASS]
+    return (select(*cols, func.sum(rows.c.amount_fen).label("amount_fen"), func.sum(rows.c.vouchers).label("vouchers"))
+            .group_by(*cols).subquery("pay_class_sums"))
 
 
 def spend_cube(conn, start: dt.date, end: dt.date, dims: tuple[str, ...], regions=None,
