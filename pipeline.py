@@ -14,12 +14,16 @@ from sqlalchemy import Engine, func, select
 MAX_CATCH_UP_DAYS = 31
 
 
-def _steps() -> list[Callable[[Engine, dt.date, dt.date], object]]:
-    """The downstream stages, in order: indicator snapshots first, since alerts read them."""
+def STAGES() -> dict[str, Callable[[Engine, dt.date, dt.date], object]]:
+    """The downstream stages by name, in order: indicator snapshots first, since alerts read them."""
     from alerts.engine import refresh as refresh_alerts
     from indicators.snapshots import refresh as refresh_indicators
 
-    return [refresh_indicators, refresh_alerts]
+    return {"indicators": refresh_indicators, "alerts": refresh_alerts}
+
+
+def _steps() -> list[Callable[[Engine, dt.date, dt.date], object]]:
+    return list(STAGES().values())
 
 
 def refresh_after_ingest(engine: Engine, result) -> None:

@@ -14,7 +14,9 @@ A planted anomaly counts as found by:
   the truth gives (unit statistics are evaluated at month ends; vouchers are unique and need no window);
 - any rule: that, or any other rule's alert (ML excluded) listing one of its vouchers as evidence;
 - ML: an ML_OUTLIER alert (the day's top k) on one of its vouchers.
-An alert is true when a planted anomaly is found by it in one of these ways.
+An alert is true when a planted anomaly is found by it in one of these ways; for the ML ranking a voucher that
+carries a planted pattern of its unit (a round amount of a ROUND_AMOUNT unit …, see pattern_vouchers) is true
+as well, and the precision without them is given too.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from alerts.rules import load_rules
 from alerts.tables import alert, alert_sighting
 from warehouse.schema import pay
 
@@ -37,6 +40,7 @@ RESULTS = ROOT / "docs" / "alerts_evaluation.json"
 BEFORE, AFTER = dt.timedelta(days=62), dt.timedelta(days=7)
 ML = "ML_OUTLIER"
 VOUCHER_LEVELS = ("voucher", "voucher_pair", "voucher_group")
+PATTERNS = ("ROUND_AMOUNT", "PAYEE_CONCENTRATION", "BENFORD")
 K = (50, 100, 200, 500)
 
 
@@ -110,7 +114,44 @@ def same_subject(a: Seen, t: Truth) -> bool:
                                                    or a.subject_code.startswith(t.subject_code + "|"))
 
 
-def measure(truths: list[Truth], alerts: list[Seen]) -> dict:
+def pattern_vouchers(engine, truths: list[Truth], refs: set[str]) -> set[str]:
+    """Of the vouchers `refs`, those that carry a planted pattern of their unit and year: a round amount of a
+    ROUND_AMOUNT unit, a payment to the largest payee of a PAYEE_CONCENTRATION unit, any payment of a BENFORD
+    unit (whose amounts are made up). The ground truth names the unit, not these vouchers."""
+    planted = {(t.anomaly_type, t.subject_code, t.day.year) for t in truths
+               if t.anomaly_type in PATTERNS and t.rule_id == t.anomaly_type}
+    if not planted:
+        return set()
+    by_region: dict[str, list[str]] = defaultdict(list)
+    for ref in refs:
+        region, _, no = ref.partition("/")
+        by_region[region].append(no)
+    rows = []
+    with engine.connect() as conn:
+        for region, numbers in by_region.items():
+            for i in range(0, len(numbers), 500):
+                rows += conn.execute(select(pay.c.region_code, pay.c.voucher_no, pay.c.unit_code, pay.c.pay_date,
+                                            pay.c.amount_fen, pay.c.payee_account)
+                                     .where(pay.c.region_code == region, pay.c.voucher_no.in_(numbers[i:i + 500]))).all()
+        favourite = {}
+        for _, unit, year in (p for p in planted if p[0] == "PAYEE_CONCENTRATION"):
+            favourite[(unit, year)] = conn.scalar(
+                select(pay.c.payee_account).where(pay.c.unit_code == unit, pay.c.pay_date >= dt.date(year, 1, 1),
+                                                  pay.c.pay_date <= dt.date(year, 12, 31))
+                .group_by(pay.c.payee_account).order_by(func.sum(pay.c.amount_fen).desc()).limit(1))
+    rules = load_rules()
+    floor, unit_fen = rules["ROUND_AMOUNT"].param("min_amount_yuan"), rules["ROUND_AMOUNT"].param("round_unit_yuan")
+    out = set()
+    for region, no, unit, day, amount, payee in rows:
+        if (("BENFORD", unit, day.year) in planted
+                or (("ROUND_AMOUNT", unit, day.year) in planted and amount >= floor and amount % unit_fen == 0)
+                or favourite.get((unit, day.year)) == payee):
+            out.add(f"{region}/{no}")
+    return out
+
+
+def measure(truths: list[Truth], alerts: list[Seen], patterns: set[str] = frozenset()) -> dict:
+    """`patterns`: vouchers that carry a planted unit pattern (pattern_vouchers), true for the ML ranking."""
     by_rule: dict[str, list[Seen]] = defaultdict(list)
     for a in alerts:
         by_rule[a.rule_id].append(a)
@@ -123,9 +164,10 @@ def measure(truths: list[Truth], alerts: list[Seen]) -> dict:
     true_alerts: set[int] = set()
     types: dict[str, dict] = defaultdict(lambda: {"planted": 0, "own_rule": 0, "any_rule": 0, "ml": 0, "either": 0,
                                                  "with_vouchers": 0, "rule_id": None})
+    true_alerts.update(a.id for a in by_rule[ML] if a.subject_code in patterns)
     for t in truths:
-        row = types[t.anomaly_type]
-        row["rule_id"] = row["rule_id"] or t.rule_id
+        row = types[t.anomaly_type if t.anomaly_type == t.rule_id else f"{t.anomaly_type}→{t.rule_id}"]
+        row["rule_id"] = t.rule_id
         own = [a.id for a in by_rule[t.rule_id] if t.rule_id != ML and same_subject(a, t)]
         listing = set().union(*(evidence_index.get(ref, set()) for ref in t.refs)) if t.refs else set()
         ml = [ref for ref in t.refs if ref in ml_refs]
@@ -139,12 +181,13 @@ def measure(truths: list[Truth], alerts: list[Seen]) -> dict:
         row["either"] += bool(own or listing or ml)
     rules = {rule_id: {"alerts": len(found), "true": sum(a.id in true_alerts for a in found)}
              for rule_id, found in sorted(by_rule.items())}
-    return {"types": dict(sorted(types.items())), "rules": rules, "ml": ml_precision(by_rule[ML], truths)}
+    return {"types": dict(sorted(types.items())), "rules": rules,
+            "ml": ml_precision(by_rule[ML], truths, patterns), "ml_without_patterns": ml_precision(by_rule[ML], truths)}
 
 
-def ml_precision(found: list[Seen], truths: list[Truth]) -> dict:
+def ml_precision(found: list[Seen], truths: list[Truth], patterns: set[str] = frozenset()) -> dict:
     """precision@k of the ML alerts of the whole period ranked by score, and of each day's own top list."""
-    planted = set().union(*(t.refs for t in truths)) if truths else set()
+    planted = set().union(*(t.refs for t in truths), patterns) if truths else set(patterns)
     ranked = sorted(found, key=lambda a: -(a.score or 0))
     pooled = {k: sum(a.subject_code in planted for a in ranked[:k]) / min(k, len(ranked)) for k in K if ranked}
     days: dict[dt.date, list[Seen]] = defaultdict(list)
@@ -192,7 +235,9 @@ def main(argv=None) -> int:
     start = args.start or dt.date(end.year - 1, 1, 1)
     seconds = None if args.no_run else run(engine, start, end)
     truths = load_truth(args.inbox, start, end, lambda numbers: voucher_refs(engine, numbers))
-    results = measure(truths, load_alerts(engine, start, end))
+    alerts = load_alerts(engine, start, end)
+    patterns = pattern_vouchers(engine, truths, {a.subject_code for a in alerts if a.rule_id == ML})
+    results = measure(truths, alerts, patterns)
     results.update(period=[start.isoformat(), end.isoformat()], store_from=first.isoformat(), vouchers=vouchers,
                    evaluation_seconds=seconds, measured_on=dt.date.today().isoformat(),
                    command=f"python -m alerts.evaluate --inbox {args.inbox} --db {args.db} --from {start} --to {end}")

@@ -64,13 +64,13 @@ def _sighted_on(conn, day: dt.date, rule_ids: list[str]) -> list[int]:
 def _alert_ids(conn, day, findings: list[Finding], rules: RuleSet, now) -> tuple[dict, set]:
     """(key → alert id, ids created now); a new alert starts 新 with the engine's creation event."""
     ids: dict[tuple, int] = {}
-    by_rule: dict[str, list[str]] = {}
+    by_subject: dict[tuple[str, str], list[str]] = {}
     for f in findings:
-        by_rule.setdefault(f.rule_id, []).append(f.subject_code)
-    for rule_id, codes in by_rule.items():
+        by_subject.setdefault((f.rule_id, f.subject_level), []).append(f.subject_code)
+    for (rule_id, level), codes in by_subject.items():
         for part in _chunks(sorted(set(codes))):
-            for i, level, code in conn.execute(select(alert.c.id, alert.c.subject_level, alert.c.subject_code)
-                                               .where(alert.c.rule_id == rule_id, alert.c.subject_code.in_(part))):
+            for i, code in conn.execute(select(alert.c.id, alert.c.subject_code).where(
+                    alert.c.rule_id == rule_id, alert.c.subject_level == level, alert.c.subject_code.in_(part))):
                 ids[(rule_id, level, code)] = i
     fresh = [f for f in findings if _key(f) not in ids]
     if not fresh:

@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import and_, func, select, tuple_
+from sqlalchemy import func, select
 
 from alerts import payees
 from alerts import payment_tests as tests
@@ -111,51 +111,50 @@ def pay_over_quota(ctx: Context, rule: Rule) -> list[Finding]:
     adjusted amount (own amount + 追加 − 调减 naming it, issued on or before D)."""
     day, year = ctx.day, ctx.day.year
     today = ctx.today()
-    touched = set(zip(today["region_code"], today["quota_id"]))
+    touched: dict[str, set[str]] = {}
     with ctx.engine.connect() as conn:
-        touched |= set(conn.execute(select(bgt.c.region_code, bgt.c.orig_quota_id).where(
-            bgt.c.issued_date == day, bgt.c.year == year, bgt.c.orig_quota_id.is_not(None))).all())
-        keys = sorted(k for k in touched if k[1])
-        adjusted, paid, owner = {}, {}, {}
-        for i in range(0, len(keys), _CHUNK):
-            part = keys[i:i + _CHUNK]
-            own = tuple_(bgt.c.region_code, bgt.c.quota_id).in_(part)
-            naming = and_(tuple_(bgt.c.region_code, bgt.c.orig_quota_id).in_(part), bgt.c.kind.in_(("追加", "调减")))
-            for region, quota_id, amount in conn.execute(
-                    select(bgt.c.region_code, bgt.c.quota_id, signed_amount())
-                    .where(bgt.c.year == year, bgt.c.issued_date <= day, own)):
-                adjusted[(region, quota_id)] = adjusted.get((region, quota_id), 0) + int(amount)
-            for region, quota_id, amount in conn.execute(
-                    select(bgt.c.region_code, bgt.c.orig_quota_id, func.sum(signed_amount()))
-                    .where(bgt.c.year == year, bgt.c.issued_date <= day, naming)
-                    .group_by(bgt.c.region_code, bgt.c.orig_quota_id)):
-                adjusted[(region, quota_id)] = adjusted.get((region, quota_id), 0) + int(amount)
-            for region, quota_id, amount, unit in conn.execute(
-                    select(pay.c.region_code, pay.c.quota_id, func.sum(pay.c.amount_fen), func.max(pay.c.unit_code))
-                    .where(tuple_(pay.c.region_code, pay.c.quota_id).in_(part),
-                           pay.c.pay_date >= dt.date(year, 1, 1), pay.c.pay_date <= day)
-                    .group_by(pay.c.region_code, pay.c.quota_id)):
-                paid[(region, quota_id)], owner[(region, quota_id)] = int(amount), unit
-        over = [k for k in keys if k in adjusted and paid.get(k, 0) > adjusted[k]]
+        reduced = conn.execute(select(bgt.c.region_code, bgt.c.orig_quota_id).where(
+            bgt.c.issued_date == day, bgt.c.year == year, bgt.c.orig_quota_id.is_not(None))).all()
+        for region, quota_id in [*zip(today["region_code"], today["quota_id"]), *reduced]:
+            if quota_id:
+                touched.setdefault(region, set()).add(quota_id)
         out = []
-        for region, quota_id in over:
-            vouchers = conn.execute(
-                select(pay.c.voucher_no).where(pay.c.region_code == region, pay.c.quota_id == quota_id,
-                                               pay.c.pay_date >= dt.date(year, 1, 1), pay.c.pay_date <= day,
-                                               pay.c.amount_fen > 0)
-                .order_by(pay.c.amount_fen.desc(), pay.c.voucher_no).limit(tests.EVIDENCE_LIMIT)).scalars().all()
-            key = (region, quota_id)
-            excess = paid[key] - adjusted[key]
-            unit = owner.get(key)
-            message = (f"指标 {quota_id}（{ctx.names.unit(unit)}）调整后金额 {tests.yuan(adjusted[key])} 元，截至 {day} "
-                       f"本年累计支付 {tests.yuan(paid[key])} 元，超出 {tests.yuan(excess)} 元")
-            finding = graded(rule, "quota", f"{region}/{year}/{quota_id}", message,
-                             [f"{region}/{v}" for v in vouchers], {"over_amount_yuan": excess},
-                             subject_name=f"{ctx.names.unit(unit)} 指标 {quota_id}", region_code=region,
-                             unit_code=unit)
-            if finding:
-                out.append(finding)
+        for region, ids in sorted(touched.items()):
+            for i in range(0, len(ids), _CHUNK):
+                out += _over_quota(ctx, rule, conn, region, sorted(ids)[i:i + _CHUNK])
     return out
+
+
+def _over_quota(ctx: Context, rule: Rule, conn, region: str, ids: list[str]) -> list[Finding]:
+    """The over-paid quotas among `ids` of one region (each query on its index: region first)."""
+    day, year = ctx.day, ctx.day.year
+    in_year = (bgt.c.region_code == region, bgt.c.year == year, bgt.c.issued_date <= day)
+    adjusted: dict[str, int] = {}
+    for quota_id, amount in [
+            *conn.execute(select(bgt.c.quota_id, signed_amount()).where(*in_year, bgt.c.quota_id.in_(ids))),
+            *conn.execute(select(bgt.c.orig_quota_id, func.sum(signed_amount()))
+                          .where(*in_year, bgt.c.orig_quota_id.in_(ids), bgt.c.kind.in_(("追加", "调减")))
+                          .group_by(bgt.c.orig_quota_id))]:
+        adjusted[quota_id] = adjusted.get(quota_id, 0) + int(amount)
+    paid_in_year = (pay.c.region_code == region, pay.c.pay_date >= dt.date(year, 1, 1), pay.c.pay_date <= day)
+    out = []
+    for quota_id, paid, unit in conn.execute(
+            select(pay.c.quota_id, func.sum(pay.c.amount_fen), func.max(pay.c.unit_code))
+            .where(*paid_in_year, pay.c.quota_id.in_(ids)).group_by(pay.c.quota_id)):
+        if quota_id not in adjusted or int(paid) <= adjusted[quota_id]:
+            continue
+        excess = int(paid) - adjusted[quota_id]
+        vouchers = conn.execute(select(pay.c.voucher_no).where(*paid_in_year, pay.c.quota_id == quota_id,
+                                                               pay.c.amount_fen > 0)
+                                .order_by(pay.c.amount_fen.desc(), pay.c.voucher_no)
+                                .limit(tests.EVIDENCE_LIMIT)).scalars().all()
+        name = ctx.names.unit(unit)
+        message = (f"指标 {quota_id}（{name}）调整后金额 {tests.yuan(adjusted[quota_id])} 元，截至 {day} 本年累计支付 "
+                   f"{tests.yuan(int(paid))} 元，超出 {tests.yuan(excess)} 元")
+        out.append(graded(rule, "quota", f"{region}/{year}/{quota_id}", message, [f"{region}/{v}" for v in vouchers],
+                          {"over_amount_yuan": excess}, subject_name=f"{name} 指标 {quota_id}", region_code=region,
+                          unit_code=unit))
+    return [f for f in out if f is not None]
 
 
 # --- a unit's year -------------------------------------------------------------------------------------

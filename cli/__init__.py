@@ -17,9 +17,10 @@ def main() -> None:
 
 
 def _register() -> None:
-    from cli import briefing_cmd, demo_cmd, ingest_cmd, report_cmd, rules_cmd, schedule_cmd, serve_cmd
+    from cli import (briefing_cmd, demo_cmd, ingest_cmd, refresh_cmd, report_cmd, rules_cmd, schedule_cmd,
+                     serve_cmd)
 
-    for module in (demo_cmd, ingest_cmd, schedule_cmd, rules_cmd, serve_cmd, report_cmd, briefing_cmd):
+    for module in (demo_cmd, ingest_cmd, refresh_cmd, schedule_cmd, rules_cmd, serve_cmd, report_cmd, briefing_cmd):
         for cmd in module.COMMANDS:
             main.add_command(cmd)
 

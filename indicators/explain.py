@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, literal, or_, select, tuple_
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from indicators import assets as assets_mod
 from indicators import audit as audit_mod
@@ -26,6 +26,7 @@ from indicators.projects import project_source
 from indicators.registry import FAMILIES, indicator as lookup
 from indicators.sangong import CATEGORY_OF
 from indicators.scope import ALL, FULL, Scope, ScopeError, open_scope, unit_depts
+from indicators.tables import pay_year
 from indicators.time import last_year_window, same_day_last_year
 from warehouse.schema import inc, pay
 
@@ -40,6 +41,7 @@ class Rows:
     where: list = field(default_factory=list)
     show: tuple[str, ...] = ()
     from_: object = None
+    window: tuple | None = None  # PAY rows: the [start, end] of their dates
 
 
 @dataclass
@@ -190,14 +192,15 @@ BGT_SHOW = ("quota_id", "kind", "issued_date", "unit_code", "fund_type", "func_c
             "orig_quota_id", "doc_no")
 
 
-def _spending(sc, member, start, end, summed: bool) -> Rows:
-    """Vouchers dated in [start, end]; summed: the same as sums per voucher class (facts.pay_sums), which the
-    member's conditions select alike and which add up to the same total from far fewer rows."""
+def _spending(sc, member, start, end, summed: str | None) -> Rows:
+    """Vouchers dated in [start, end]. summed "window": the same as sums per voucher class (facts.pay_class_sums),
+    which the member's conditions select alike and which add up to the same total from far fewer rows; "years":
+    the sums of the whole years the window falls in (a superset, for estimates)."""
     if summed:
-        joined, cols = pay_source(start.year, pay_class_sums(start, end))
-        return Rows("PAY", cols, [], PAY_SHOW, joined)
+        joined, cols = pay_source(start.year, pay_class_sums(start, end, whole_years=summed == "years"))
+        return Rows("PAY", cols, [], PAY_SHOW, joined, (start, end))
     joined, cols = pay_source(start.year)
-    return Rows("PAY", cols, [cols["date"] >= start, cols["date"] <= end], PAY_SHOW, joined)
+    return Rows("PAY", cols, [cols["date"] >= start, cols["date"] <= end], PAY_SHOW, joined, (start, end))
 
 
 def _budget(sc, member, kinds, *where) -> Rows:
@@ -327,9 +330,9 @@ def _regions(sc: Scope, member: dict) -> list[str]:
     return sc.codes
 
 
-def _source(sc, family, pid, member, summed: bool = False):
-    """The rows of one part with the member's conditions; summed: PAY rows as sums per voucher class (for a
-    total, where a year of vouchers need not be read one by one)."""
+def _source(sc, family, pid, member, summed: str | None = None):
+    """The rows of one part with the member's conditions; summed ("window" / "years", see _spending): PAY rows
+    as sums per voucher class (for a total, where a year of vouchers need not be read one by one)."""
     if family not in SOURCES:
         raise ScopeError(f"{family} 不提供明细 / no rows to explain")
     rows = SOURCES[family](sc, pid, member, summed)
@@ -340,7 +343,7 @@ def _source(sc, family, pid, member, summed: bool = False):
 
 # Totals and pages ---------------------------------------------------------------------------------------------
 def _total(sc, family, pid, member) -> int:
-    rows = _source(sc, family, pid, member, summed=True)
+    rows = _source(sc, family, pid, member, summed="window")
     if isinstance(rows, Listed):
         return sum(r["amount"] for r in rows.rows)
     stmt = select(func.sum(rows.cols["amount"])).select_from(rows.from_).where(*rows.where)
@@ -358,7 +361,7 @@ def _page(sc, family, pid, member, page_size: int, after) -> dict:
     cols = rows.cols
     select_cols = [cols["id"].label("id"), cols["date"].label("date_"), *(cols[c].label(c) for c in rows.show),
                    cols["amount"].label("amount")]
-    where = list(rows.where) + (_through_quotas(sc, family, pid, member) if rows.source == "PAY" else [])
+    where = list(rows.where) + (_through_quotas(sc, family, pid, member, page_size) if rows.source == "PAY" else [])
     if after is not None:
         day, last_id = dt.date.fromisoformat(after[0]), after[1]
         where.append(and_(cols["date"] >= day, or_(cols["date"] > day, cols["id"] > last_id)))
@@ -372,24 +375,26 @@ def _page(sc, family, pid, member, page_size: int, after) -> dict:
     return {"source": rows.source, "rows": listed, "next_after": listed[-1]["key"] if len(items) > page_size else None}
 
 
-FEW_VOUCHERS = 20_000  # a member with no more vouchers than this is listed through its quotas
-
-
-def _through_quotas(sc, family, pid, member) -> list:
-    """How a page of vouchers is found: walking the date index (in key order) and keeping the member's rows
-    costs page size ÷ the member's share of the window's vouchers, fine for a large member and very long for a
-    small one. So a member outside one unit (the unit index walks its rows in key order) with at most
-    FEW_VOUCHERS vouchers gets the redundant condition (region, quota) ∈ its quotas (from pay_sums): its rows are
-    fetched through the quota index and sorted. The member's own conditions still decide which rows it has."""
+def _through_quotas(sc, family, pid, member, page_size: int) -> list:
+    """How a page of vouchers is found. Walking the date index in key order and keeping the member's rows reads
+    about (page size + 1) × N ÷ n vouchers (n of the member's among N); fetching the member's vouchers through
+    the quota index and sorting them reads about n. So a member outside one unit (the unit index walks its rows
+    in key order) with n² ≤ (page size + 1) × N — both counted over the window's whole year(s) in pay_year —
+    gets the redundant conditions region ∈ its quotas' regions and quota ∈ their ids, which the quota index
+    serves. The member's own conditions still decide which rows it has."""
     if member["level"] == "unit" or "unit" in sc.within:
         return []
-    rows = _source(sc, family, pid, member, summed=True)
+    rows = _source(sc, family, pid, member, summed="years")
     quota = (rows.cols["region_code"], rows.cols["quota_id"])
     found = sc.conn.execute(select(*quota, func.sum(rows.cols["vouchers"])).select_from(rows.from_)
                             .where(*rows.where).group_by(*quota)).all()
-    if sum(n for _, _, n in found) > FEW_VOUCHERS:
+    start, end = rows.window
+    everyone = sc.conn.scalar(select(func.sum(pay_year.c.vouchers))
+                              .where(pay_year.c.year >= dt.date(start.year, 1, 1), pay_year.c.year <= end))
+    if sum(n for _, _, n in found) ** 2 > (page_size + 1) * as_int(everyone):
         return []
-    return [tuple_(pay.c.region_code, pay.c.quota_id).in_([(region, quota_id) for region, quota_id, _ in found])]
+    regions, quotas = sorted({r for r, _, _ in found}), sorted({q for _, q, _ in found})
+    return [pay.c.region_code.in_(regions), pay.c.quota_id.in_(quotas)]
 
 
 def _present(row: dict, unit: str) -> dict:

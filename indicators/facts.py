@@ -8,9 +8,9 @@ window of days grouped by any of DIMS (and quota_id); the calculators sum it for
 [Y-01-01, D], the daily snapshot for [D, D]. explain() lists rows through `pay_source`/`bgt_source`, which use
 the same column expressions, so a listed voucher is exactly one that the sums count.
 
-Sums of PAY read `pay_sums` (whole months and the odd days of the window from pay_month / pay_day, which the
-database keeps equal to PAY's sums per voucher class) rather than the vouchers: the same integers from
-thousands of rows instead of millions.
+Sums of PAY read `pay_sums` (whole years, whole months and the odd days of the window from pay_year / pay_month /
+pay_day, which the database keeps equal to PAY's sums per voucher class) rather than the vouchers: the same
+integers from thousands of rows instead of millions.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import datetime as dt
 
 from sqlalchemy import and_, case, func, select, union_all
 
-from indicators.tables import PAY_CLASS, pay_day, pay_month
+from indicators.tables import PAY_CLASS, pay_day, pay_month, pay_year
 from warehouse.schema import bgt, pay
 
 DIMS = ("region_code", "unit_code", "fund_type", "func_code", "econ_code", "project_code")
@@ -52,6 +52,14 @@ def _bgt_col(dim: str):
     return bgt.c[dim]
 
 
+def _year_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 1, 1)
+
+
+def _next_year(day: dt.date) -> dt.date:
+    return dt.date(day.year + 1, 1, 1)
+
+
 def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
@@ -60,31 +68,46 @@ def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+# Coarsest first: (table, its period column, first day of a period, first day of the next period)
+TIERS = ((pay_year, pay_year.c.year, _year_start, _next_year),
+         (pay_month, pay_month.c.month, _month_start, _next_month),
+         (pay_day, pay_day.c.pay_date, None, None))
+
+
+def _pieces(start: dt.date, end: dt.date, tiers=TIERS) -> list[tuple]:
+    """[start, end] as the fewest rows: the whole periods of the coarsest tier inside it, and what is left on
+    either side by the finer tiers. [(table, period column, first period, last period)]."""
+    if start > end:
+        return []
+    table, period, first_of, next_of = tiers[0]
+    if first_of is None:  # days
+        return [(table, period, start, end)]
+    first = start if first_of(start) == start else next_of(start)  # the first whole period …
+    after = first_of(end + dt.timedelta(days=1))  # … and the period after the last whole one
+    if first >= after:
+        return _pieces(start, end, tiers[1:])
+    day = dt.timedelta(days=1)
+    return (_pieces(start, first - day, tiers[1:]) + [(table, period, first, after - day)]
+            + _pieces(after, end, tiers[1:]))
+
+
 def pay_sums(start: dt.date, end: dt.date, only: dict | None = None):
     """Subquery of PAY over [start, end] summed per voucher class: columns PAY_CLASS, amount_fen and vouchers,
-    several rows per class (one per month or day); Σ amount_fen (vouchers) of a class = the Σ (count) of its
-    vouchers dated in the window.
-
-    Whole months of the window come from pay_month, its days before the first and after the last whole month from
-    pay_day. `only` = {class column: values} limits the rows (e.g. region_code, unit_code)."""
-    whole_from = start if start.day == 1 else _next_month(start)  # first whole month
-    whole_to = _month_start(end + dt.timedelta(days=1))  # the month after the last whole month
-    day = dt.timedelta(days=1)
-    if whole_from < whole_to:
-        pieces = [(pay_month, pay_month.c.month, whole_from, whole_to - day)]
-        pieces += [(pay_day, pay_day.c.pay_date, low, high)
-                   for low, high in ((start, whole_from - day), (whole_to, end)) if low <= high]
-    else:
-        pieces = [(pay_day, pay_day.c.pay_date, start, end)]
+    several rows per class (one per year, month or day); Σ amount_fen (vouchers) of a class = the Σ (count) of
+    its vouchers dated in the window. `only` = {class column: values} limits the rows (e.g. region_code)."""
+    pieces = _pieces(start, end) or [(pay_day, pay_day.c.pay_date, start, end)]  # (an empty window: no rows)
     selects = [select(*(table.c[c] for c in PAY_CLASS), table.c.amount_fen, table.c.vouchers)
                .where(period >= low, period <= high, *(_in(table.c[c], v) for c, v in (only or {}).items()))
                for table, period, low, high in pieces]
     return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("pay_sums")
 
 
-def pay_class_sums(start: dt.date, end: dt.date):
+def pay_class_sums(start: dt.date, end: dt.date, whole_years: bool = False):
     """pay_sums added up per voucher class: one row per class with vouchers dated in [start, end] (so that a
-    quota is looked up once per class, not once per day or month)."""
+    quota is looked up once per class, not once per day or month). whole_years: in the whole years the window
+    falls in (a superset: one row per class from pay_year, for estimates)."""
+    if whole_years:
+        start, end = _year_start(start), _next_year(end) - dt.timedelta(days=1)
     rows = pay_sums(start, end)
     cols = [rows.c[c] for c in PAY_CLASS]
     return (select(*cols, func.sum(rows.c.amount_fen).label("amount_fen"), func.sum(rows.c.vouchers).label("vouchers"))

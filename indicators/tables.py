@@ -1,14 +1,15 @@
-"""Tables of the indicator layer, on the warehouse's one metadata (Alembic revisions 0002 and 0006).
+"""Tables of the indicator layer, on the warehouse's one metadata (Alembic revisions 0002, 0006 and 0007).
 
 indicator_snapshot keeps, per day, the parts of the key figures (the summed amounts every rate is derived
 from: integer 分), so a history chart is a read and a day's refresh adds that day's rows to the day before.
 Rates are never stored: they are derived on reading by the registry's recipes, like everywhere else.
 
-pay_day and pay_month hold PAY summed per voucher class (PAY_CLASS: the columns a voucher is counted and
-classified by) and day or month. A year of vouchers is millions of rows but only thousands of classes, so any
-sum of PAY over a window reads whole months and a few days of these instead (indicators.facts.pay_sums).
-They are kept by triggers on pay (revision 0006), in the transaction that writes the vouchers, whatever writes
-them — a load, a redelivery's delete, a hand-made row — so a sum over them is the sum over PAY, exactly.
+pay_day, pay_month and pay_year hold PAY summed per voucher class (PAY_CLASS: the columns a voucher is counted
+and classified by) and day, month or year. A year of vouchers is millions of rows but only thousands of
+classes, so any sum of PAY over a window reads whole years, whole months and a few days of these instead
+(indicators.facts.pay_sums). They are kept by triggers (on pay, revision 0006; pay_year on pay_month, 0007) in
+the statement that writes the vouchers, whatever writes them — a load, a redelivery's delete, a hand-made row
+— so a sum over them is the sum over PAY, exactly.
 """
 from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String, Table
 
@@ -57,6 +58,7 @@ def _pay_sums(name: str, period: str) -> Table:
 
 pay_day = _pay_sums("pay_day", "pay_date")
 pay_month = _pay_sums("pay_month", "month")  # month = its first day
+pay_year = _pay_sums("pay_year", "year")  # year = its first day; kept from pay_month (revision 0007)
 
 # The daily refresh reads one day's quotas by issue date (PAY and INC already have an index on their date).
 ix_bgt_issued = Index("ix_bgt_issued", bgt.c.issued_date)

@@ -34,7 +34,12 @@ if [ "$completed_runs" -eq 0 ]; then
   [ -d "${folders[0]}" ] || { echo "演示数据未生成 / the demo wrote no delivery folder under $inbox" >&2; exit 1; }
   first=$(basename "${folders[0]}")
   last=$(basename "${folders[-1]}")
-  "$py" app.py ingest --inbox "$inbox" --from "${first:0:4}-${first:4:2}-${first:6:2}" --to "${last:0:4}-${last:4:2}-${last:6:2}"
+  to="${last:0:4}-${last:4:2}-${last:6:2}"
+  # Load every date, then compute the history the dashboard shows: indicator snapshots from 1 January of last
+  # year (this year vs last year) and alerts for the last 60 days (the 预警中心 of a fresh install).
+  "$py" app.py ingest --inbox "$inbox" --from "${first:0:4}-${first:4:2}-${first:6:2}" --to "$to" --no-refresh
+  "$py" app.py refresh --only indicators --from "$(( ${last:0:4} - 1 ))-01-01" --to "$to"
+  "$py" app.py refresh --only alerts --from "$(date -d "$to - 60 days" +%F)" --to "$to"
 fi
 
 echo "驾驶舱 / dashboard: http://127.0.0.1:8050/"

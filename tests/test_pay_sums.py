@@ -1,6 +1,7 @@
-"""pay_day / pay_month: the database keeps them equal to PAY summed per voucher class and day / month, whatever
-writes PAY (a load and its redelivery; rows inserted, deleted or updated by hand, one by one or many in one
-statement), on SQLite and PostgreSQL; and a sum of PAY over any window read from them is the vouchers' sum."""
+"""pay_day / pay_month / pay_year: the database keeps them equal to PAY summed per voucher class and day, month or
+year, whatever writes PAY (a load and its redelivery; rows inserted, deleted or updated by hand, one by one or
+many in one statement), on SQLite and PostgreSQL; and a sum of PAY over any window read from them is the
+vouchers' sum."""
 import datetime as dt
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import delete, func, select, update
 
 from indicators.facts import spend_cube
-from indicators.tables import PAY_CLASS, pay_day, pay_month
+from indicators.tables import PAY_CLASS, pay_day, pay_month, pay_year
 from ingest.load import ingest_dates
 from tests.builders import Builder, city
 from tests.deliveries import D1, base_rows, deliver, voucher
@@ -17,11 +18,11 @@ from warehouse.schema import pay
 
 
 def expected(engine) -> dict:
-    """The two tiers computed from the vouchers themselves: {(tier, period, *class): (Σ 分, vouchers)}."""
+    """The tiers computed from the vouchers themselves: {(tier, period, *class): (Σ 分, vouchers)}."""
     out: dict = {}
     with engine.connect() as conn:
         for r in conn.execute(select(pay.c.pay_date, *(pay.c[c] for c in PAY_CLASS), pay.c.amount_fen)):
-            for tier, period in (("day", r[0]), ("month", r[0].replace(day=1))):
+            for tier, period in (("day", r[0]), ("month", r[0].replace(day=1)), ("year", r[0].replace(month=1, day=1))):
                 key = (tier, period, *r[1:-1])
                 amount, n = out.get(key, (0, 0))
                 out[key] = (amount + r[-1], n + 1)
@@ -31,7 +32,8 @@ def expected(engine) -> dict:
 def stored(engine) -> dict:
     out: dict = {}
     with engine.connect() as conn:
-        for tier, table, period in (("day", pay_day, pay_day.c.pay_date), ("month", pay_month, pay_month.c.month)):
+        for tier, table, period in (("day", pay_day, pay_day.c.pay_date), ("month", pay_month, pay_month.c.month),
+                                    ("year", pay_year, pay_year.c.year)):
             for r in conn.execute(select(period, *(table.c[c] for c in PAY_CLASS), table.c.amount_fen,
                                          table.c.vouchers)):
                 key = (tier, *r[:-2])
@@ -115,7 +117,8 @@ def test_any_window_sums_as_the_vouchers(store, pays, window):
     start, end = sorted(window)
     with store.connect() as conn:
         want = dict(conn.execute(select(pay.c.unit_code, func.sum(pay.c.amount_fen))
-                                 .where(pay.c.pay_date >= start, pay.c.pay_date <= end).group_by(pay.c.unit_code)).all())
+                                 .where(pay.c.pay_date >= start, pay.c.pay_date <= end)
+                                 .group_by(pay.c.unit_code)).all())
         got = spend_cube(conn, start, end, ("unit_code",))
         total = spend_cube(conn, start, end, ())
     assert got == {(unit,): amount for unit, amount in want.items()}
