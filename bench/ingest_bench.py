@@ -53,6 +53,11 @@ def bare_load(inbox: Path, url: str) -> int:
     from warehouse.db import open_store
 
     engine = open_store(url)
+    with engine.begin() as conn:
+        run_id = conn.exec_driver_sql(
+            "INSERT INTO ingest_run (started_at, inbox, date_from, date_to, status, run_by, files, rows, "
+            "amount_total_fen, errors, warnings) VALUES (?, ?, '2000-01-01', '2000-01-01', 'running', 'bench', "
+            "0, 0, 0, 0, 0) RETURNING id", (dt.datetime.now().isoformat(sep=" "), str(inbox))).scalar()
     n = 0
     for folder in folders(inbox):
         day = dt.datetime.strptime(folder.name, "%Y%m%d").date()
@@ -75,8 +80,8 @@ def bare_load(inbox: Path, url: str) -> int:
             with engine.begin() as conn:
                 file_id = conn.exec_driver_sql(
                     "INSERT INTO ingest_file (run_id, business_date, name, sha256, status, rows, errors, warnings, "
-                    "recorded_at) VALUES (0, ?, ?, '', 'loaded', 0, 0, 0, ?) RETURNING id",
-                    (day.isoformat(), path.name, dt.datetime.now().isoformat(sep=" "))).scalar()
+                    "recorded_at) VALUES (?, ?, ?, '', 'loaded', 0, 0, 0, ?) RETURNING id",
+                    (run_id, day.isoformat(), path.name, dt.datetime.now().isoformat(sep=" "))).scalar()
                 (upsert_code_rows if report in CODE_TABLES else insert_rows)(conn, report, frame, file_id, day)
             n += raw.n
     return n

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import case, func, literal, or_, select
 
 from indicators import assets as assets_mod
 from indicators import audit as audit_mod
@@ -41,7 +41,7 @@ class Rows:
     where: list = field(default_factory=list)
     show: tuple[str, ...] = ()
     from_: object = None
-    window: tuple | None = None  # PAY rows: the [start, end] of their dates
+    window: tuple | None = None  # PAY: [start, end] of the vouchers' dates (a page adds the conditions, see _page)
 
 
 @dataclass
@@ -198,9 +198,9 @@ def _spending(sc, member, start, end, summed: str | None) -> Rows:
     the sums of the whole years the window falls in (a superset, for estimates)."""
     if summed:
         joined, cols = pay_source(start.year, pay_class_sums(start, end, whole_years=summed == "years"))
-        return Rows("PAY", cols, [], PAY_SHOW, joined, (start, end))
-    joined, cols = pay_source(start.year)
-    return Rows("PAY", cols, [cols["date"] >= start, cols["date"] <= end], PAY_SHOW, joined, (start, end))
+    else:
+        joined, cols = pay_source(start.year)
+    return Rows("PAY", cols, [], PAY_SHOW, joined, (start, end))
 
 
 def _budget(sc, member, kinds, *where) -> Rows:
@@ -362,9 +362,16 @@ def _page(sc, family, pid, member, page_size: int, after) -> dict:
     select_cols = [cols["id"].label("id"), cols["date"].label("date_"), *(cols[c].label(c) for c in rows.show),
                    cols["amount"].label("amount")]
     where = list(rows.where) + (_through_quotas(sc, family, pid, member, page_size) if rows.source == "PAY" else [])
-    if after is not None:
+    low = None
+    if rows.window:
+        low, high = rows.window
+        where.append(cols["date"] <= high)
+    if after is not None:  # one lower bound on the date, the later one, so that the index range starts at the key
         day, last_id = dt.date.fromisoformat(after[0]), after[1]
-        where.append(and_(cols["date"] >= day, or_(cols["date"] > day, cols["id"] > last_id)))
+        low = day if low is None else max(low, day)
+        where.append(or_(cols["date"] > day, cols["id"] > last_id))
+    if low is not None:
+        where.append(cols["date"] >= low)
     stmt = (select(*select_cols).select_from(rows.from_).where(*where)
             .order_by(cols["date"], cols["id"]).limit(page_size + 1))
     items = [dict(r) for r in sc.conn.execute(stmt).mappings()]
