@@ -184,11 +184,11 @@ def score_vouchers(model: VoucherModel, new: pd.DataFrame, *, recent: pd.DataFra
 def _reasons(model: VoucherModel, x: np.ndarray, scores: np.ndarray, keep: int = 3) -> list[list[tuple]]:
     if not len(x):
         return []
-    drops = np.empty_like(x)
-    for j in range(x.shape[1]):
-        typical = x.copy()
-        typical[:, j] = model.typical[j]
-        drops[:, j] = scores - _anomaly(model, typical)
+    n, m = x.shape
+    typical = np.repeat(x[None, :, :], m, axis=0)  # one copy per feature, that feature set to its typical value,
+    for j in range(m):  # all scored in one call
+        typical[j, :, j] = model.typical[j]
+    drops = scores[:, None] - _anomaly(model, typical.reshape(m * n, m)).reshape(m, n).T
     reasons = []
     for row, drop in zip(x, drops):
         order = [j for j in np.argsort(-drop, kind="stable")[:keep] if drop[j] > 0]

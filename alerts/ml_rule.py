@@ -50,13 +50,21 @@ def forget_models(engine, start: dt.date, end: dt.date) -> None:
         conn.execute(delete(alert_model).where(alert_model.c.month >= month_of(start), alert_model.c.month <= end))
 
 
+_loaded: dict = {}  # store → (month, trained_at, model): the model in use, unpickled once, not every day
+
+
 def model_for(ctx: Context, limit_fen: int):
-    month = month_of(ctx.day)
+    month, store = month_of(ctx.day), str(ctx.engine.url)
     with ctx.engine.connect() as conn:
+        trained_at = conn.scalar(select(alert_model.c.trained_at).where(alert_model.c.month == month))
+        if trained_at is not None and _loaded.get(store, (None, None, None))[:2] == (month, trained_at):
+            return _loaded[store][2]
         blob = conn.scalar(select(alert_model.c.model).where(alert_model.c.month == month))
     model = pickle.loads(blob) if blob is not None else train_month(ctx.engine, month, limit_fen)
     if model is None:
         raise Skipped(f"{month:%Y-%m} 之前 {TRAINING_DAYS} 天的凭证不足 {MIN_TRAINING_VOUCHERS} 笔，无法训练模型")
+    if blob is not None:
+        _loaded[store] = (month, trained_at, model)
     return model
 
 

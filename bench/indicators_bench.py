@@ -1,9 +1,12 @@
 """Indicator benchmark on a loaded store: every report at every level, the daily refresh, explain pages.
 
-    python bench/indicators_bench.py --db sqlite:////tmp/budget-bench/full.db --date 2026-11-20
+    python bench/indicators_bench.py --db sqlite:////tmp/budget-bench/full.db --date 2026-11-20 \
+        [--baseline earlier-run.json]
 
 Each figure is set beside the bare SQL that is its floor (one GROUP BY over the same year of vouchers), measured
-in the same run, because absolute seconds on this shared machine are noisy.
+in the same run, because absolute seconds on this shared machine are noisy. explain() is paged from the start,
+from mid-year and from the last month (keyset: any depth costs the same), at the top region and for a member
+of middling size at each level below. --baseline puts an earlier run's figures (its bench/out JSON) beside.
 """
 from __future__ import annotations
 
