@@ -132,6 +132,8 @@ def main() -> None:
     early_days, late_days = day_costs(engine, early), day_costs(engine, late)
     month_end = month_end_cost(engine, late)
     print("a year re-evaluated …", flush=True)
+    from indicators.snapshots import refresh as snapshots
+    snapshots(engine, dt.date(late - 1, 1, 1), dt.date(late - 1, 12, 31))  # as the daily pipeline left them
     started = time.monotonic()
     summaries = backfill(engine, late - 1)
     year_seconds = time.monotonic() - started
@@ -155,7 +157,7 @@ demo store at scale {args.scale:g}: **{vouchers:,} vouchers** ({first} to {last}
 | a day's evaluation after its T+1 batch, {late} (median of {N_DAYS} working days) | **{median(late_days):.1f}** | ≤ 10 |
 | the same days of {early} (the store holding less history before them) | {median(early_days):.1f} | ratio {data['flatness_late_vs_early']:.2f} (flat: ≈ 1) |
 | a month end ({month_end['date']}: the year statistics too) | {month_end['seconds']:.1f} | |
-| full re-evaluation of {late - 1} ({len(summaries)} dates, one read of the year's vouchers) | **{year_seconds:,.0f}** | ≤ 120 |
+| full re-evaluation of {late - 1} ({len(summaries)} dates, one read of the year's vouchers, its 12 models trained again) | **{year_seconds:,.0f}** | ≤ 120 |
 | ML scoring of {scoring['scored']:,} vouchers (features, scores, reasons of the top 50) | **{scoring['scoring_seconds']:.1f}** | ≤ 60 |
 | ML training of a month's model ({scoring['training_vouchers']:,} vouchers of the year before) | {scoring['training_seconds']:.1f} | once a month |
 
