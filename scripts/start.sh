@@ -42,5 +42,4 @@ if [ "$completed_runs" -eq 0 ]; then
   "$py" app.py refresh --only alerts --from "$(date -d "$to - 60 days" +%F)" --to "$to"
 fi
 
-echo "驾驶舱 / dashboard: http://127.0.0.1:8050/"
-exec "$py" app.py serve --host 127.0.0.1 --port 8050
+exec "$py" app.py serve --host 127.0.0.1 --port 8050  # prints the URL
