@@ -26,6 +26,22 @@ def _steps() -> list[Callable[[Engine, dt.date, dt.date], object]]:
     return list(STAGES().values())
 
 
+STAGE_LABELS = {"indicators": "指标快照", "alerts": "预警"}
+
+
+def refresh_range(engine: Engine, start: dt.date, end: dt.date, only: str | None = None,
+                  progress: Callable[[int, int, str], None] | None = None) -> list[str]:
+    """A backfill: recompute the stages (or `only` one) for [start, end], reporting progress(done, total, step);
+    the names of the stages run. Idempotent, like every stage: run twice, it leaves what one run leaves."""
+    stages = [(name, step) for name, step in STAGES().items() if only in (None, name)]
+    report = progress or (lambda done, total, step: None)
+    for i, (name, step) in enumerate(stages):
+        report(i, len(stages), f"刷新{STAGE_LABELS.get(name, name)}")
+        step(engine, start, end)
+    report(len(stages), len(stages), "完成")
+    return [name for name, _ in stages]
+
+
 def refresh_after_ingest(engine: Engine, result) -> None:
     """Recompute what depends on the loaded rows, from the earliest date they touched to the newest business
     date in the store (a late voucher for March changes every cumulative figure after it). Figures are kept

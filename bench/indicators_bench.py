@@ -72,16 +72,20 @@ def main() -> None:
     ap.add_argument("--backfill-days", type=int, default=3, help="days before each probe date to store first")
     ap.add_argument("--baseline", type=Path, help="an earlier run's bench/out JSON, shown beside this one")
     args = ap.parse_args()
+    from warehouse.db import open_store
 
+    data = measure(open_store(args.db), args.date, args.backfill_days)
+    markdown_section(data, json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None)
+
+
+def measure(engine, day: dt.date, backfill_days: int = 3) -> dict:
+    """Every figure of the section, measured on the store (also run by bench/scale_bench.py at each size)."""
     from sqlalchemy import text
 
     from indicators import snapshots
     from indicators.execution import execution
     from indicators.reports import report_rows
-    from warehouse.db import open_store
 
-    engine = open_store(args.db)
-    day = args.date
     with engine.connect() as conn:
         vouchers = conn.execute(text("SELECT COUNT(*) FROM pay")).scalar()
         first_year = conn.execute(text("SELECT MIN(pay_date) FROM pay")).scalar()
@@ -110,7 +114,7 @@ def main() -> None:
     # 2. the daily refresh, the day before stored, early and late in the history
     refresh = {}
     for probe in (dt.date(first_year, 6, 15), day):
-        snapshots.backfill(engine, probe - dt.timedelta(days=args.backfill_days), probe - dt.timedelta(days=1))
+        snapshots.backfill(engine, probe - dt.timedelta(days=backfill_days), probe - dt.timedelta(days=1))
         seconds, _ = timed(snapshots.refresh, engine, probe, probe)
         refresh[probe.isoformat()] = seconds
 
@@ -128,7 +132,14 @@ def main() -> None:
             "explain_first_page_seconds": explain["region"]["first_s"],
             "explain_next_pages_p95_seconds": explain["region"]["p95_s"], "explain_pages": all_pages,
             "measured_on": dt.date.today()}
-    base = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline else None
+    return data
+
+
+def markdown_section(data: dict, base: dict | None) -> None:
+    """Writes the section from measure()'s figures (and an earlier run's beside them)."""
+    day, per_report, explain, refresh = data["date"], data["reports"], data["explain"], data["refresh_seconds"]
+    vouchers, sums_rows, all_pages = data["vouchers"], data["pay_sums_rows"], data["explain_pages"]
+    all_seconds, bare_seconds = data["all_reports_seconds"], data["bare_group_by_seconds"]
     (early, early_s), (late, late_s) = list(refresh.items())
 
     def before(key: str, fmt: str = "{:.2f}") -> str:

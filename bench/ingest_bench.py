@@ -52,12 +52,14 @@ def bare_load(inbox: Path, url: str) -> int:
     from ingest.store_write import insert_rows, upsert_code_rows
     from warehouse.db import open_store
 
+    from sqlalchemy import text
+
     engine = open_store(url)
-    with engine.begin() as conn:
-        run_id = conn.exec_driver_sql(
+    with engine.begin() as conn:  # named parameters: the same statements on SQLite and PostgreSQL
+        run_id = conn.execute(text(
             "INSERT INTO ingest_run (started_at, inbox, date_from, date_to, status, run_by, files, rows, "
-            "amount_total_fen, errors, warnings) VALUES (?, ?, '2000-01-01', '2000-01-01', 'running', 'bench', "
-            "0, 0, 0, 0, 0) RETURNING id", (dt.datetime.now().isoformat(sep=" "), str(inbox))).scalar()
+            "amount_total_fen, errors, warnings) VALUES (:at, :inbox, '2000-01-01', '2000-01-01', 'running', "
+            "'bench', 0, 0, 0, 0, 0) RETURNING id"), {"at": dt.datetime.now(), "inbox": str(inbox)}).scalar()
     n = 0
     for folder in folders(inbox):
         day = dt.datetime.strptime(folder.name, "%Y%m%d").date()
@@ -78,10 +80,10 @@ def bare_load(inbox: Path, url: str) -> int:
                     s = parse_ints(s)[0]
                 frame[c.store_name] = s
             with engine.begin() as conn:
-                file_id = conn.exec_driver_sql(
+                file_id = conn.execute(text(
                     "INSERT INTO ingest_file (run_id, business_date, name, sha256, status, rows, errors, warnings, "
-                    "recorded_at) VALUES (?, ?, ?, '', 'loaded', 0, 0, 0, ?) RETURNING id",
-                    (run_id, day.isoformat(), path.name, dt.datetime.now().isoformat(sep=" "))).scalar()
+                    "recorded_at) VALUES (:run, :day, :name, '', 'loaded', :rows, 0, 0, :at) RETURNING id"),
+                    {"run": run_id, "day": day, "name": path.name, "rows": raw.n, "at": dt.datetime.now()}).scalar()
                 (upsert_code_rows if report in CODE_TABLES else insert_rows)(conn, report, frame, file_id, day)
             n += raw.n
     return n

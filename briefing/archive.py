@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from auth import scope as access
+from indicators.scope import Regions
 from warehouse.db import DATA_DIR
 
 ENV = "BUDGET_BRIEFING_DIR"
@@ -49,6 +51,15 @@ def list_briefings(out_dir: Path | str) -> list[Briefing]:
                     dt.datetime.fromtimestamp(max(p.stat().st_mtime for p in files.values())))
            for (q, r, t), files in found.items()]
     return sorted(out, key=lambda b: (b.quarter, b.region), reverse=True)
+
+
+def visible_briefings(engine, out_dir: Path | str) -> list[Briefing]:
+    """The briefings of the regions the principal of the request may see (auth.scope): a deputy lists and
+    downloads only their own regions' briefings, whatever file name a request names."""
+    with engine.connect() as conn:
+        visible = access.visible_regions(Regions.load(conn))
+    found = list_briefings(out_dir)
+    return found if visible is None else [b for b in found if b.region in visible]
 
 
 def find(out_dir: Path | str, quarter_code: str, region: str) -> Briefing | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from auth import scope as access
 from briefing.quarter import BriefingError, Quarter
 from dashboard.queries.alerts import open_alert_counts, open_alerts
 from dashboard.queries.execution import Drill, level_rows
@@ -78,7 +79,7 @@ def require_data(engine, quarter: Quarter, region: str | None = None) -> str:
     tree = region_tree(engine)
     if tree.top() is None:
         raise BriefingError("数据库中没有区划代码表（DM_REGION），尚无数据可写简报 / the store holds no data yet")
-    region = region or tree.top()
+    region = access.resolve_region(tree, region) or tree.top()  # a deputy's own by default; others refused
     if region not in tree.names:
         raise BriefingError(f"未知区划 {region} / unknown region")
     everything = pick(region_rows(engine, "execution", day, region), region, fund_type=ALL) or {}

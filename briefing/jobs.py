@@ -1,65 +1,47 @@
-"""Generation off the request thread: a dashboard click starts a background thread and polls its progress.
-
-Progress lives in a small JSON file per job in the briefing folder's `.jobs/`, written atomically, so every
-worker process of the server (gunicorn runs several) can report on a job another one started.
+"""The briefing as a background job: the dashboard's 生成 click queues it, a job runner writes it, and the page
+polls its progress from the job table — so any worker process can answer the poll, and a worker restarted
+mid-briefing does not lose it (the job is run again; write_briefing renames its files into place only when
+both are complete, so a second run leaves what one run would have).
 """
 from __future__ import annotations
 
-import json
-import logging
-import os
-import threading
-import uuid
+import warnings
 from pathlib import Path
 
 from briefing.quarter import BriefingError
 from briefing.write import STEPS, write_briefing
+from jobs import queue
+from jobs.kinds import BRIEFING, JobError
 
-RUNNING, DONE, FAILED = "running", "done", "failed"
-log = logging.getLogger(__name__)
-
-
-def _status_path(out_dir: Path | str, job_id: str) -> Path:
-    return Path(out_dir) / ".jobs" / f"{job_id}.json"
+QUEUED, RUNNING, DONE, FAILED = queue.QUEUED, queue.RUNNING, queue.DONE, queue.FAILED
 
 
-def _save(out_dir, job_id: str, **status) -> None:
-    path = _status_path(out_dir, job_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(f".{os.getpid()}.tmp")
-    temp.write_text(json.dumps(status, ensure_ascii=False), encoding="utf-8")
-    os.replace(temp, path)
+def enqueue(engine, quarter: str, region: str | None, out_dir: Path | str, requested_by: str | None = None) -> int:
+    """Queue the briefing of `quarter` for `region` into `out_dir`; the job id to poll with `status`."""
+    params = {"quarter": quarter, "region": region, "out_dir": str(out_dir)}
+    return queue.enqueue(engine, BRIEFING, params, requested_by)
 
 
-def status(out_dir: Path | str, job_id: str) -> dict | None:
-    """{state, done, total, step, message, files}; None for an unknown job."""
-    try:
-        return json.loads(_status_path(out_dir, job_id).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return None
-
-
-def start(engine, quarter: str, region: str | None, out_dir: Path | str) -> str:
-    """Start writing a briefing in a background thread; returns the job id to poll with `status`."""
-    job_id = uuid.uuid4().hex
+def run(engine, params: dict, progress) -> dict:
+    """The job's handler: {"files": [names written], "warnings": [e.g. a font fallback]}."""
     total = len(STEPS)
-    _save(out_dir, job_id, state=RUNNING, done=0, total=total, step="排队", message="", files=[])
-
-    def progress(done: int, step: str) -> None:
-        _save(out_dir, job_id, state=RUNNING, done=done, total=total, step=step, message="", files=[])
-
-    def run() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
-            paths = write_briefing(engine, quarter, region, out_dir, progress=progress)
+            paths = write_briefing(engine, params["quarter"], params["region"], params["out_dir"],
+                                   progress=lambda done, step: progress(done, total, step))
         except BriefingError as exc:
-            _save(out_dir, job_id, state=FAILED, done=0, total=total, step="", message=str(exc), files=[])
-        except Exception as exc:  # the user sees why the job stopped; the log keeps the trace
-            log.exception("briefing job %s failed", job_id)
-            _save(out_dir, job_id, state=FAILED, done=0, total=total, step="",
-                  message=f"生成失败：{exc}", files=[])
-        else:
-            _save(out_dir, job_id, state=DONE, done=total, total=total, step="完成", message="",
-                  files=[p.name for p in paths])
+            raise JobError(str(exc)) from exc
+    return {"files": [p.name for p in paths], "warnings": sorted({str(w.message) for w in caught})}
 
-    threading.Thread(target=run, name=f"briefing-{job_id[:8]}", daemon=True).start()
-    return job_id
+
+def status(engine, job_id: int) -> dict | None:
+    """{state, done, total, step, message, files, attempts, stalled} of a briefing job; None for an unknown id."""
+    row = queue.get(engine, job_id)
+    if row is None or row["kind"] != BRIEFING:
+        return None
+    progress = row["progress"] or {}
+    result = row["result"] or {}
+    return {"state": row["status"], "done": progress.get("done", 0), "total": progress.get("total", len(STEPS)),
+            "step": progress.get("step", ""), "message": row["error"] or "", "files": result.get("files", []),
+            "warnings": result.get("warnings", []), "attempts": row["attempts"], "stalled": queue.stalled(row)}

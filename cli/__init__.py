@@ -17,10 +17,11 @@ def main() -> None:
 
 
 def _register() -> None:
-    from cli import (briefing_cmd, demo_cmd, ingest_cmd, refresh_cmd, report_cmd, rules_cmd, schedule_cmd,
-                     serve_cmd)
+    from cli import (backup_cmd, briefing_cmd, demo_cmd, ingest_cmd, refresh_cmd, report_cmd, rules_cmd, schedule_cmd,
+                     serve_cmd, worker_cmd)
 
-    for module in (demo_cmd, ingest_cmd, refresh_cmd, schedule_cmd, rules_cmd, serve_cmd, report_cmd, briefing_cmd):
+    for module in (demo_cmd, ingest_cmd, refresh_cmd, schedule_cmd, rules_cmd, serve_cmd, worker_cmd, report_cmd,
+                   briefing_cmd, backup_cmd):
         for cmd in module.COMMANDS:
             main.add_command(cmd)
 

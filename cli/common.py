@@ -22,11 +22,22 @@ def parse_date(_ctx, _param, value):
 
 
 def fails_cleanly(fn):
-    """Turn a store error into a one-line reason and exit code 2 instead of a traceback."""
+    """Turn a store error into a one-line reason and exit code 1 instead of a traceback — also a damaged page
+    of the embedded file met by a query (the header and page checks at open cannot see every fault first)."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        from sqlalchemy.exc import DatabaseError
+
+        from warehouse.db import sqlite_path
+        from warehouse.health import corrupt_message, is_corruption
+
         try:
             return fn(*args, **kwargs)
         except StoreError as exc:
             raise click.ClickException(str(exc))
+        except DatabaseError as exc:
+            path = sqlite_path(kwargs.get("db_url"))
+            if path is None or not is_corruption(exc):
+                raise
+            raise click.ClickException(corrupt_message(path, f"SQLite：{getattr(exc, 'orig', exc)}"))
     return wrapper

@@ -13,19 +13,30 @@ Recompute indicator snapshots and alerts for a date range (backfill). `ingest` r
 @click.option("--from", "start", required=True, callback=parse_date, help="起始日期 / first date (YYYY-MM-DD)")
 @click.option("--to", "end", required=True, callback=parse_date, help="截止日期 / last date (YYYY-MM-DD)")
 @click.option("--only", type=click.Choice(["indicators", "alerts"]), help="只刷新一类 / refresh one stage only")
+@click.option("--queue", "queued", is_flag=True,
+              help="加入后台任务队列，由 worker / schedule / serve 执行 / queue it for a job runner instead")
 @db_option
 @fails_cleanly
-def refresh(start, end, only, db_url):
-    from pipeline import STAGES
+def refresh(start, end, only, queued, db_url):
+    from pipeline import refresh_range
     from warehouse.db import open_store
 
     if end < start:
         raise click.UsageError("--to 早于 --from / --to is before --from")
     engine = open_store(db_url)
-    for name, step in STAGES().items():
-        if only in (None, name):
-            click.echo(f"刷新 / refreshing {name}: {start} … {end}")
-            step(engine, start, end)
+    if queued:
+        from jobs.kinds import REFRESH
+        from jobs.queue import enqueue
+
+        job_id = enqueue(engine, REFRESH, {"from": start.isoformat(), "to": end.isoformat(), "only": only})
+        click.echo(f"已加入后台任务队列 / queued: job {job_id}")
+        return
+
+    def progress(_done, _total, step):
+        if step != "完成":
+            click.echo(f"{step} / refreshing: {start} … {end}")
+
+    refresh_range(engine, start, end, only, progress=progress)
     click.echo("完成 / done")
 
 

@@ -7,8 +7,9 @@ import click
 
 from cli.common import db_option, fails_cleanly
 
-HELP = """每天在指定时间运行 T+1 任务：导入昨天（及此前漏导）的交付，刷新指标与预警。
-Run the daily T+1 job at a set time: ingest yesterday's delivery (and any missed dates), refresh downstream."""
+HELP = """每天在指定时间运行 T+1 任务：导入昨天（及此前漏导）的交付，刷新指标与预警；同时执行后台任务队列（简报、补算）。
+Run the daily T+1 job at a set time: ingest yesterday's delivery (and any missed dates), refresh downstream;
+also runs the background job queue (briefings, backfills) meanwhile."""
 
 
 def build_scheduler(job, at: str, blocking: bool = True):
@@ -40,10 +41,12 @@ def _at(_ctx, _param, value: str) -> str:
 @db_option
 @fails_cleanly
 def schedule(at, inbox, run_now, db_url):
+    from jobs.runner import start_background
     from pipeline import run_daily_job
     from warehouse.db import open_store
 
-    engine = open_store(db_url)
+    engine = open_store(db_url, check=True)
+    start_background(engine)  # the queue is served between (and during) the daily runs
 
     def job():
         result = run_daily_job(engine, inbox)

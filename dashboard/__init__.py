@@ -9,7 +9,8 @@ from pathlib import Path
 
 import dash
 
-from dashboard import shell, store
+from auth import web
+from dashboard import access, roles, shell, store
 from warehouse.db import open_store
 
 HERE = Path(__file__).resolve().parent
@@ -50,13 +51,18 @@ def create_app(db_url: str | None = None) -> dash.Dash:
         # Pages build their sections from the view (a drill level, a chosen bond …), so a callback's components
         # exist only on the views that show them.
         suppress_callback_exceptions=True,
+        # The renderer copies this cookie into this header on every request; auth.web checks it (CSRF).
+        csrf_token_name=web.CSRF_COOKIE,
+        csrf_header_name=web.CSRF_HEADER,
     )
     store.attach(app.server, engine)
+    access.register(app.server)  # a region the principal may not see: 403, whatever the request
     _warm_up()
     shell.register(app)
     with app.server.app_context():  # Dash calls the layout once to check it, and the layout reads the store
         app.layout = shell.layout
     _bind_page_callbacks(app)
+    web.install(app.server, engine, roles.DashAccess(app, engine))  # last: it guards every route above
     return app
 
 

@@ -13,9 +13,12 @@ from typing import Callable
 import dash_mantine_components as dmc
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, no_update
 
+from auth import audit
 from dashboard import store
+from dashboard.queries.vouchers import FilterError
 from dashboard.state import parse_search
 from indicators.export import export
+from indicators.scope import ScopeError
 
 FORMATS = {"xlsx": "Excel", "csv": "CSV"}
 # table id → fn(engine, query, args) → (report name, rows, title of the file)
@@ -56,6 +59,12 @@ def download(clicks, args, search):
     if not clicks:
         return no_update
     table, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]
+    if table not in EXPORTERS or fmt not in FORMATS:
+        return no_update
     query = parse_search(search)
-    name, rows, title = EXPORTERS[table](store.engine(), query, args)
+    try:  # the view and the arguments come from the browser; a region outside the principal's is RegionDenied (403)
+        name, rows, title = EXPORTERS[table](store.engine(), query, args)
+    except (FilterError, ScopeError):
+        return no_update
+    audit.log(store.engine(), audit.EXPORT, target=table, format=fmt, rows=len(rows), view=query, args=args)
     return dcc.send_bytes(export(name, rows, fmt, title), file_name(title, query, fmt))

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import dash
 import dash_mantine_components as dmc
-from dash import ALL, Input, Output, ctx, dcc, no_update
-from flask import redirect, request
+from dash import ALL, Input, Output, ctx, dcc, html, no_update
+from flask import g, redirect, request
 
-from dashboard import store
+from auth.principal import ROLE_LABELS, current_principal
+from auth.web import CSRF_FIELD
+from dashboard import roles, store
 from dashboard.queries.ingest import latest_business_date
-from dashboard.queries.regions import choices, region_tree
+from dashboard.queries.regions import choices, default_region, region_tree
 from dashboard.state import DATE, REGION, View, merge_search, parse_search, parse_view, to_search, view_params
 from dashboard.theme import MANTINE_THEME
 
@@ -41,8 +43,21 @@ def _toolbar(tree) -> dmc.Group:
 
 
 def _navigation() -> list:
+    """Links to the pages the user's role may open (dashboard.roles); the others are not shown at all."""
+    who = current_principal()
     return [dmc.NavLink(label=p["name"], href=p["relative_path"], id={"type": NAV, "index": p["relative_path"]})
-            for p in _pages()]
+            for p in _pages() if roles.may_open(who, p["path"])]
+
+
+def _account() -> html.Form:
+    """Who is logged in, and the 退出 button (a form POST carrying the session's CSRF token)."""
+    who, session = current_principal(), g.get("auth_session")
+    label = f"{who.username}（{ROLE_LABELS.get(who.role, who.role)}）" if who else ""
+    return html.Form([
+        dmc.Text(label, size="sm", c="dimmed", id="account-name", visibleFrom="sm"),
+        dcc.Input(type="hidden", name=CSRF_FIELD, value=session.csrf_token if session else ""),
+        html.Button("退出", type="submit", id="logout", className="logout-button"),
+    ], action="/logout", method="POST", className="account")
 
 
 def layout() -> dmc.MantineProvider:
@@ -52,6 +67,7 @@ def layout() -> dmc.MantineProvider:
         dmc.AppShellHeader(dmc.Group([
             dmc.Burger(id="burger", hiddenFrom="sm", size="sm", opened=False, **{"aria-label": "导航菜单"}),
             dmc.Title(TITLE, order=3, className="app-title"),
+            _account(),
         ], h="100%", px="md", gap="sm", wrap="nowrap")),
         dmc.AppShellNavbar(_navigation(), p="xs", className="navbar"),
         dmc.AppShellMain([_toolbar(tree), dash.page_container]),
@@ -62,9 +78,10 @@ def layout() -> dmc.MantineProvider:
 
 
 def default_view() -> View:
-    """What a view means when the link names no date or region: the newest loaded day, the top region."""
+    """What a view means when the link names no date or region: the newest loaded day, the top region (a
+    deputy's own region)."""
     engine = store.engine()
-    return View(latest_business_date(engine), region_tree(engine).top())
+    return View(latest_business_date(engine), default_region(region_tree(engine)))
 
 
 def _complete_link():

@@ -20,6 +20,7 @@ from dashboard.figures.vouchers import VOUCHER_COLUMNS, detail, grid_rows, recor
 from dashboard.queries.vouchers import (COUNT_CAP, PAGE_ROWS, FilterError, VoucherScope, sort_of, voucher,
                                         voucher_count, voucher_page)
 from dashboard.state import merge_search
+from indicators.scope import ScopeError
 
 EXPORT_CAP = 50_000  # rows in one downloaded file; a larger list is narrowed by its filters first
 GRID, SCOPE, CURSORS, COUNT = "vouchers", "voucher-scope", "voucher-cursors", "voucher-count"
@@ -70,12 +71,14 @@ def serve_block(request, scope_data, cursors):
     if not request or not scope_data:
         return no_update, no_update, no_update, no_update
     engine = store.engine()
-    scope = VoucherScope.from_data(scope_data)
-    sort, filter_model = sort_of(request.get("sortModel")), request.get("filterModel") or {}
-    start = int(request.get("startRow") or 0)
-    size = max(1, int(request.get("endRow") or start + PAGE_ROWS) - start)
-    key = _query_key(scope_data, sort, filter_model)
-    known = cursors.get("cursors", {}) if cursors and cursors.get("query") == key else {}
+    try:  # everything below comes from the browser: malformed parts are refused (FilterError), never used
+        scope = VoucherScope.from_data(scope_data)
+        sort, filter_model = sort_of(request.get("sortModel")), request.get("filterModel") or {}
+        start, size = _block(request)
+        key = _query_key(scope_data, sort, filter_model)
+    except (AttributeError, FilterError, TypeError) as exc:
+        return {"rowData": [], "rowCount": 0}, {}, str(exc) if isinstance(exc, FilterError) else "请求无效", no_update
+    known = cursors.get("cursors", {}) if isinstance(cursors, dict) and cursors.get("query") == key else {}
     export_args = {"scope": scope_data, "sort": list(sort), "filter": filter_model}
     try:
         position, after = _nearest(known, start)
@@ -87,7 +90,7 @@ def serve_block(request, scope_data, cursors):
                     export_args
         rows, last = voucher_page(engine, scope, sort, filter_model, after, limit=size)
         count = _count_text(voucher_count(engine, scope, filter_model)) if start == 0 else no_update
-    except FilterError as exc:
+    except (FilterError, ScopeError) as exc:
         return {"rowData": [], "rowCount": 0}, {}, str(exc), no_update
     if last is not None:
         known = {**known, str(start + len(rows)): last}
@@ -97,9 +100,27 @@ def serve_block(request, scope_data, cursors):
     return response, {"query": key, "cursors": known}, count, export_args
 
 
+MAX_BLOCK, MAX_START = 1_000, 10_000_000
+
+
+def _block(request: dict) -> tuple[int, int]:
+    """(first row, rows) of the block AG Grid asks for, within what a grid asks (FilterError otherwise)."""
+    try:
+        start = int(request.get("startRow") or 0)
+        size = int(request.get("endRow") or start + PAGE_ROWS) - start
+    except (TypeError, ValueError) as exc:
+        raise FilterError("请求的行范围无效") from exc
+    if not 0 <= start <= MAX_START or not 0 < size <= MAX_BLOCK:
+        raise FilterError("请求的行范围无效")
+    return start, size
+
+
 def _nearest(known: dict, start: int) -> tuple[int, list | None]:
-    """The closest position at or before `start` whose key is known (0: the top, no key)."""
-    positions = [int(p) for p in known if int(p) <= start]
+    """The closest position at or before `start` whose key is known (0: the top, no key); a position that is
+    not a number is ignored (the key itself is checked by the query)."""
+    if not isinstance(known, dict):
+        return 0, None
+    positions = [int(p) for p in known if isinstance(p, str) and p.isdigit() and int(p) <= start]
     if not positions:
         return 0, None
     best = max(positions)
@@ -110,8 +131,11 @@ def export_vouchers(engine, _query: dict, args: dict | None):
     """The list as sorted and filtered on screen, up to EXPORT_CAP rows, walked page by page by key."""
     if not args:
         return "vouchers", [], "支付凭证"
-    scope = VoucherScope.from_data(args["scope"])
-    sort, filter_model = tuple(args["sort"]), args.get("filter") or {}
+    try:
+        scope = VoucherScope.from_data(args["scope"])
+        sort, filter_model = tuple(args["sort"]), args.get("filter") or {}
+    except (AttributeError, KeyError, TypeError) as exc:
+        raise FilterError("导出参数无效") from exc
     rows, after = [], None
     while len(rows) < EXPORT_CAP:
         page, after = voucher_page(engine, scope, sort, filter_model, after,

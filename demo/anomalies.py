@@ -19,6 +19,7 @@ import numpy as np
 from demo import days
 from demo.budget import SANGONG_ECON, Event, Quota, UnitPlan
 from demo.city import Cast, Unit
+from demo.ml_plants import MlPlants
 from demo.payments import BAND, LIMIT, ROUND, ROUND_FROM, Payments
 
 PER_VOUCHER = {"DUP_PAY": 24, "SPLIT_PAY": 24, "JUST_BELOW": 24, "OFF_DAY_PAY": 24, "NEW_PAYEE_LARGE": 24,
@@ -69,6 +70,7 @@ class Anomalies:
         self.misses: dict[str, int] = defaultdict(int)
         self.dec_share: dict[int, list[float]] = defaultdict(list)
         self.sangong_paid: dict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
+        self.ml = MlPlants(self)
 
     # -- the year's unit plans -----------------------------------------------------------------------------
     def unit_plans(self, y: int, active: list[Unit]) -> dict[int, UnitPlan]:
@@ -142,6 +144,7 @@ class Anomalies:
             if eligible:
                 for i in sorted(self.rng.choice(eligible, size=min(n, len(eligible)), replace=False)):
                     self.tasks[int(i)].append((kind, None))
+        self.ml.schedule(y, work)
         for u, plan in self.plans.items():
             if plan.sangong and plan.sangong[0] == "over":
                 nov = [i for i in work if cal.day(i).month == 11]
@@ -163,7 +166,7 @@ class Anomalies:
         """Today's planted vouchers (and follow-ups of groups started earlier)."""
         index = days.year(day.year).index(day)
         for kind, arg in self.tasks.pop(index, []):
-            made = getattr(self, "_" + kind.lower())(day, arg)
+            made = (self.ml.handler(kind) or getattr(self, "_" + kind.lower()))(day, arg)
             if not made:
                 self.misses[kind] += 1
 
@@ -175,9 +178,10 @@ class Anomalies:
             check(day)
 
     # helpers
-    def _units(self):
+    def _units(self, rng=None):
         """Active units in random order, except those planted for a whole year (their figures stay clean)."""
-        return [u for u in (self.active[i] for i in self.rng.permutation(len(self.active))) if u.idx not in self.plans]
+        order = (rng or self.rng).permutation(len(self.active))
+        return [u for u in (self.active[i] for i in order) if u.idx not in self.plans]
 
     def _quota(self, unit: Unit, modes, need: int) -> Quota | None:
         fits = [q for q in self.quotas if q.unit is unit and q.mode in modes and not q.closed and q.adjusted > 0

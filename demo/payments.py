@@ -75,6 +75,8 @@ class Payments:
         self.split_window: dict[tuple[int, int], list[tuple[int, int]]] = {}
         self.reserved: dict[tuple[int, int], int] = {}  # (unit, payee) kept clear for a plant until ordinal
         self.history: dict[int, deque[int]] = defaultdict(lambda: deque(maxlen=6))  # an employee's recent pay
+        self.usual: dict[int, deque[int]] = defaultdict(lambda: deque(maxlen=8))  # any payee's recent payments
+        self.classes: dict[int, set[str]] = defaultdict(set)  # economic classes (3 digits) a payee was paid under
         self.refunds: dict[int, list[tuple[Voucher, int]]] = defaultdict(list)
         self.refunded: set[str] = set()
         self.recent: deque[Voucher] = deque(maxlen=4000)  # candidates for planted duplicates
@@ -213,7 +215,7 @@ class Payments:
         ideal = self.per_weight * weights[j % len(weights)]
         if ideal < 5_000:
             return 0
-        return min(self._leading(q.unit.idx, plan.fabricated, ideal), q.remaining)
+        return min(self.leading(q.unit.idx, plan.fabricated, ideal), q.remaining)
 
     def _amount(self, q: Quota, plan: UnitPlan, deficit: float, w: float, offday: bool) -> int:
         """What a voucher pays when its line is `deficit` behind plan (0: nothing today)."""
@@ -227,7 +229,7 @@ class Payments:
         if ideal >= q.adjusted / 10 and not offday:  # catching up with money just issued: exactly that
             cents = min(int(ideal), limit)
         else:
-            cents = self._leading(unit, plan.fabricated, ideal)
+            cents = self.leading(unit, plan.fabricated, ideal)
             if offday:
                 while cents > limit:
                     cents //= 10
@@ -241,7 +243,7 @@ class Payments:
             cents = cents - BAND + LIMIT if cents - BAND + LIMIT <= limit else 2 * BAND - cents - 1
         return cents if cents >= 1_000 else 0
 
-    def _leading(self, unit: int, fabricated: bool, ideal: float) -> int:
+    def leading(self, unit: int, fabricated: bool, ideal: float) -> int:
         """The smallest amount ≥ `ideal` whose leading digits are one of the unit's next MANTISSAS values.
 
         The values come from a Weyl sequence (golden-ratio steps on the log scale); whichever is used is
@@ -372,6 +374,8 @@ class Payments:
             self.today_amount.add((unit, cents))
             if q.mode == "wage":
                 self.history[payee].append(cents)
+            self.usual[payee].append(cents)
+            self.classes[payee].add(q.econ[:3])
         row = self.static[q.idx].copy()
         row.update(voucher_no=no, pay_date=self.day, payee_name=p.name, payee_account=p.account, payee_bank=p.bank,
                    amount=money(cents), orig_voucher_no=orig or "",

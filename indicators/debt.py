@@ -14,10 +14,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
+from auth import scope as access
 from indicators.facts import as_int, spend_cube
 from indicators.latest import latest
 from indicators.members import assemble, fixed, put, total
-from indicators.scope import Scope, open_scope
+from indicators.scope import Regions, Scope, open_scope
 from warehouse.schema import debt_bond, debt_flow, debt_limit, fin_cap
 
 TOTAL = "合计"
@@ -264,7 +265,8 @@ def bond_schedule(engine, date: dt.date, bond_code: str) -> list[Payment]:
     """Every scheduled payment of one bond over its whole term, by the same terms as `debt_service_due_y`
     (principal outstanding as known on D); empty for a bond not issued by D."""
     with engine.connect() as conn:
-        bonds = _bonds(conn, date, debt_bond.c.bond_code == bond_code)
+        mine = access.region_filter(Regions.load(conn), debt_bond.c.region_code)  # a bond of another region: none
+        bonds = _bonds(conn, date, debt_bond.c.bond_code == bond_code, *([] if mine is None else [mine]))
     return [p for b in bonds for y in range(b.issue_date.year, b.maturity_date.year + 1) for p in b.service_in(y)]
 
 

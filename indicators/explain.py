@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, literal, or_, select
 
+from auth import scope as access
 from indicators import assets as assets_mod
 from indicators import audit as audit_mod
 from indicators import debt as debt_mod
@@ -132,6 +133,8 @@ def _member(sc: Scope, fam, scope: dict) -> dict:
     if not code:
         raise ScopeError("请指定成员编码 code / scope needs a member code")
     level = "project" if fam.id == "projects" else sc.level  # projects are listed per project at any level
+    if level == "region":  # the member's own regions are listed, not the asked region's: both are checked
+        access.require_regions(sc.regions, [code])
     member = {"level": level, "code": code, "scope": scope.get("scope", FULL), "region": sc.region}
     if sc.depth:
         member["depth"] = sc.depth

@@ -2,8 +2,9 @@
 
 The calculators return exact values (integer 分, Fraction rates); here they become the numbers every page and
 briefing shows: amounts in 元 to 0.01, rates and multiples to 6 places, lag_pp to 0.01, half-up, null where a
-figure is not defined. Spreadsheet cells never turn into formulas: text is written as text in XLSX, and in CSV
-a text cell starting with = + - @ (or tab / carriage return) is prefixed with a single quote.
+figure is not defined. Spreadsheet cells never turn into formulas: text is written as text in XLSX (and a text
+cell starting with = + - @ or tab / carriage return carries Excel's quote prefix, so editing the cell keeps it
+text), and in CSV such a text cell is prefixed with a single quote.
 """
 from __future__ import annotations
 
@@ -113,6 +114,11 @@ def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = No
     bold = book.add_format({"bold": True})
     formats = {u: book.add_format({"num_format": f}) for u, f in NUMBER_FORMATS.items()}
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    quoted = book.add_format({"quote_prefix": True})  # what Excel stores for text typed as '=…'
+
+    def write_text(i, j, text: str):
+        sheet.write_string(i, j, text, quoted if text.startswith(FORMULA_START) else None)
+
     units = [unit_of(name, c) for c in cols]
     for j, c in enumerate(cols):
         sheet.write_string(0, j, label(name, c), bold)
@@ -129,9 +135,9 @@ def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = No
             elif isinstance(value, dt.date):
                 sheet.write_datetime(i, j, dt.datetime.combine(value, dt.time()), date_format)
             elif isinstance(value, (list, tuple)):
-                sheet.write_string(i, j, " ".join(str(v) for v in value))
+                write_text(i, j, " ".join(str(v) for v in value))
             else:
-                sheet.write_string(i, j, str(value))
+                write_text(i, j, str(value))
     sheet.freeze_panes(1, 0)
     book.close()
     return buf.getvalue()

@@ -83,6 +83,8 @@ FIELD_LABELS = {
     "total_assets": "资产总额",
     "at": "时间", "who": "经办人", "from_status": "原状态", "to_status": "新状态", "note": "说明或理由",
     "assigned_dept": "承办部门",
+    # the audit log (who did what)
+    "username": "用户", "role": "角色", "action": "操作", "target": "对象", "params": "参数", "ip": "地址",
 }
 
 # Record exports are lists the ingest and the alerts write; only their columns are defined here.
@@ -103,6 +105,7 @@ RECORD_FIELDS = {
                      "issue_amount"),
     "asset_entities": ("period", "category", "entity_code", "entity_name", "unit_of_measure", "total_assets"),
     "alert_history": ("id", "at", "who", "from_status", "to_status", "note", "assigned_dept", "deadline"),
+    "audit_log": ("at", "username", "role", "action", "target", "params", "ip"),
 }
 RECORD_UNITS = {f: "元" for f in ("amount_total", "pay_amount", "issued", "repaid", "outstanding", "principal",
                                   "payment", "issue_amount", "total_assets")}

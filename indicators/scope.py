@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from sqlalchemy import func, select
 
+from auth import scope as access
 from indicators.registry import FAMILIES, LEVELS
 from indicators.time import time_progress, year_start
 from ingest.standard import FUND_TYPES
@@ -159,8 +160,24 @@ def _check_within(level: str, within: dict) -> dict:
 
 def open_scope(conn, family: str, day: dt.date, region: str | None = None, level: str | None = None,
                depth: int | None = None, fund_type: str | None = None, within: dict | None = None) -> Scope:
-    """Checks the request against the store and the family's levels (ScopeError with a Chinese message).
-    `within` = {level: code} limits the rows to members of other levels (a drill path, e.g. a unit's 功能科目)."""
+    """Checks the request against the store and the family's levels (ScopeError with a Chinese message) and
+    against what the principal of the request may see (auth.scope: a region outside theirs is refused with
+    RegionDenied, no region means theirs). `within` = {level: code} limits the rows to members of other levels
+    (a drill path, e.g. a unit's 功能科目)."""
+    regions = Regions.load(conn)
+    sc = _open(conn, regions, family, day, access.resolve_region(regions, region), level, depth, fund_type, within)
+    access.require_within(conn, regions, sc.within)
+    return sc
+
+
+def unchecked_scope(conn, family: str, day: dt.date, level: str | None = None) -> Scope:
+    """The top region's scope whoever asks, for a reader that narrows what it returns to the principal's regions
+    itself (indicators.snapshots.snapshot_rows); everything else opens its scope with open_scope."""
+    return _open(conn, Regions.load(conn), family, day, None, level, None, None, None)
+
+
+def _open(conn, regions: Regions, family: str, day: dt.date, region: str | None, level: str | None,
+          depth: int | None, fund_type: str | None, within: dict | None) -> Scope:
     fam = FAMILIES[family]
     level = level or fam.levels[0]
     if level not in LEVELS:
@@ -176,7 +193,6 @@ def open_scope(conn, family: str, day: dt.date, region: str | None = None, level
             raise ScopeError(f"{level} 层级的编码长度应为 {DEPTHS[level]} / depth must be one of {DEPTHS[level]}")
     else:
         depth = None
-    regions = Regions.load(conn)
     if region is not None and region not in regions.names:
         raise ScopeError(f"未知区划 {region} / unknown region")
     return Scope(conn, family, day, regions, region or regions.top(), level, depth, fund_type, within)

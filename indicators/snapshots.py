@@ -23,7 +23,9 @@ from indicators.formula import derive, part_ids, parts_of
 from indicators.members import add_parts, merge, put, row, total
 from indicators.registry import FAMILIES, indicator as lookup
 from indicators.revenue import budget_sums, collected_cube, present
-from indicators.scope import ALL, FULL, OWN, Scope, ScopeError, names, open_scope, unit_depts
+from auth import scope as access
+from indicators.scope import (ALL, FULL, OWN, Regions, Scope, ScopeError, names, open_scope, unchecked_scope,
+                              unit_depts)
 from indicators.tables import indicator_snapshot as snap
 from indicators.tables import indicator_snapshot_day as snap_day
 from indicators.time import last_year_window, same_day_last_year, time_progress
@@ -70,7 +72,7 @@ def _run(engine, since: dt.date, until: dt.date, resume: bool) -> int:
     day = since
     while day <= until:
         with engine.begin() as conn:
-            sc = open_scope(conn, "execution", day)
+            sc = unchecked_scope(conn, "execution", day)  # the store's snapshot, whoever runs the refresh
             if sc.region is None:
                 state, mode = None, "full"
             elif state is not None and state.day == day - dt.timedelta(days=1) and state.day.year == day.year:
@@ -198,6 +200,11 @@ def history(engine, indicator: str, since: dt.date, until: dt.date, level: str =
         raise ScopeError(f"{ind.family}.{ind.id} 在 {level} 层级没有每日快照 / no daily snapshot")
     breakdown = breakdown or (TOTAL if ind.family == "debt" else ALL)
     with engine.connect() as conn:
+        tree = Regions.load(conn)
+        if level == "region":
+            code = access.resolve_region(tree, code)  # a deputy's own region by default, others refused
+        else:
+            access.require_everything(tree)  # department and unit figures are summed over every region
         if code is None:
             code = open_scope(conn, ind.family, until).region
         needed = parts_of(ind.family, ind.id)
@@ -215,11 +222,15 @@ def history(engine, indicator: str, since: dt.date, until: dt.date, level: str =
 def snapshot_rows(engine, family: str, date: dt.date, level: str = "region") -> list[dict]:
     """The report rows of `family` as of `date` at level region (top region), dept or unit, read from the
     stored day: the same rows the calculator gives for the top region, without touching the transactions.
-    Empty when the day is not stored."""
+    Empty when the day is not stored. A deputy gets the region rows of their regions only, and is refused the
+    department and unit rows (summed over every region)."""
     if level not in FAMILY_LEVELS.get(family, ()):
         raise ScopeError(f"{family} 在 {level} 层级没有每日快照 / no daily snapshot")
     with engine.connect() as conn:
-        sc = open_scope(conn, family, date, None, level)
+        sc = unchecked_scope(conn, family, date, level)
+        if level != "region":
+            access.require_everything(sc.regions)
+        visible = access.visible_regions(sc.regions)
         if not _stored(conn, date) or sc.region is None:
             return []
         stmt = (select(snap.c.code, snap.c.scope, snap.c.breakdown, snap.c.indicator, snap.c.value)
@@ -229,7 +240,7 @@ def snapshot_rows(engine, family: str, date: dt.date, level: str = "region") -> 
             members.setdefault((code, scope), {}).setdefault(bk, {})[ind] = value
         key = FAMILIES[family].keys[0]
         if level == "region":
-            order = [(c, s) for c, s in sc.region_members()]
+            order = [(c, s) for c, s in sc.region_members() if visible is None or c in visible]
         else:
             order = sorted(members)
         label = names(sc, level, [c for c, _ in order])

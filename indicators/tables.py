@@ -9,7 +9,8 @@ and classified by) and day, month or year. A year of vouchers is millions of row
 classes, so any sum of PAY over a window reads whole years, whole months and a few days of these instead
 (indicators.facts.pay_sums). They are kept by triggers (on pay, revision 0006; pay_year on pay_month, 0007) in
 the statement that writes the vouchers, whatever writes them — a load, a redelivery's delete, a hand-made row
-— so a sum over them is the sum over PAY, exactly.
+— so a sum over them is the sum over PAY, exactly. On SQLite the loader adds a whole file per class in the same
+transaction instead, the triggers standing aside for it (warehouse/pay_sums.py, revision 0010).
 """
 from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String, Table
 
@@ -43,7 +44,7 @@ indicator_snapshot_day = Table(  # which days are stored, and how they were comp
 PAY_CLASS = ("region_code", "quota_id", "unit_code", "fund_type", "func_code", "econ_code", "project_code")
 
 
-def _pay_sums(name: str, period: str) -> Table:
+def _pay_sums(name: str, period: str, *extra) -> Table:
     """One row per (period, class) with vouchers: their Σ amount_fen and their count (a class whose last
     voucher is deleted loses its row, so a class is listed exactly when it has vouchers)."""
     return Table(
@@ -53,12 +54,14 @@ def _pay_sums(name: str, period: str) -> Table:
         Column("amount_fen", BigInteger, nullable=False),
         Column("vouchers", Integer, nullable=False),
         Index(f"ix_{name}_class", period, "region_code", "quota_id", "unit_code"),
+        *extra,
     )
 
 
 pay_day = _pay_sums("pay_day", "pay_date")
 pay_month = _pay_sums("pay_month", "month")  # month = its first day
-pay_year = _pay_sums("pay_year", "year")  # year = its first day; kept from pay_month (revision 0007)
+# year = its first day; kept from pay_month (revision 0007). By quota: what a quota has paid so far (ingest checks).
+pay_year = _pay_sums("pay_year", "year", Index("ix_pay_year_quota", "region_code", "quota_id"))
 
 # The daily refresh reads one day's quotas by issue date (PAY and INC already have an index on their date).
 ix_bgt_issued = Index("ix_bgt_issued", bgt.c.issued_date)

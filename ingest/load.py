@@ -28,6 +28,7 @@ from ingest.standard import CODE_TABLES, LOAD_ORDER, REPORTS
 from ingest.store_write import insert_rows, upsert_code_rows
 from ingest.validate import Checked, FileContext, validate
 from ingest.lock import ingest_lock
+from warehouse import pay_sums
 from warehouse.db import DATA_DIR
 from warehouse.schema import REPORT_TABLES, file_change, finding, ingest_file, ingest_run
 
@@ -333,7 +334,11 @@ def _load_rows(conn: Connection, report: str, checked: Checked, file_id: int, da
         old = pd.read_sql(select(table).where(rows_of_previous), conn)
         earliest = min(filter(None, [earliest, _earliest(report, old, day)]), default=None)
         _record_change(conn, report, old, frame, file_id, previous["id"])
-        if report not in CODE_TABLES:
+        if report == "PAY":
+            with pay_sums.deferred(conn):  # out of pay_day/month/year per class, not row by row
+                pay_sums.apply(conn, previous["id"], _span(previous), -1)
+                conn.execute(delete(table).where(rows_of_previous))
+        elif report not in CODE_TABLES:
             conn.execute(delete(table).where(rows_of_previous))
         conn.execute(update(ingest_file).where(ingest_file.c.id == previous["id"])
                      .values(status="superseded", superseded_by=file_id))
@@ -345,6 +350,10 @@ def _load_rows(conn: Connection, report: str, checked: Checked, file_id: int, da
         conn.execute(update(ingest_file).where(ingest_file.c.id == file_id)
                      .values(row_id_first=span[0], row_id_last=span[1]))
     return earliest
+
+
+def _span(record) -> tuple[int, int] | None:
+    return None if record["row_id_first"] is None else (record["row_id_first"], record["row_id_last"])
 
 
 def _rows_of(table, record):

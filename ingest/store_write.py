@@ -5,12 +5,14 @@ Rows go in through the caller's connection, inside the file's transaction.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 
 import pandas as pd
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ingest.standard import REPORTS
+from warehouse import pay_sums
 from warehouse.schema import REPORT_TABLES
 
 _CODE_KEYS = {"DM_REGION": ("region_code",), "DM_UNIT": ("unit_code",), "DM_FUNC": ("code", "year"),
@@ -49,8 +51,13 @@ def insert_rows(conn: Connection, report: str, frame: pd.DataFrame, file_id: int
         return None
     table = REPORT_TABLES[report].name
     before = conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) FROM {table}").scalar()
-    _insert(conn, table, *rows_for(frame, report, file_id, day))
-    return before + 1, conn.exec_driver_sql(f"SELECT MAX(id) FROM {table}").scalar()
+    vouchers = report == "PAY"  # they go into pay_day/month/year per class in one go, not row by row
+    with pay_sums.deferred(conn) if vouchers else nullcontext():
+        _insert(conn, table, *rows_for(frame, report, file_id, day))
+        span = before + 1, conn.exec_driver_sql(f"SELECT MAX(id) FROM {table}").scalar()
+        if vouchers:
+            pay_sums.apply(conn, file_id, span, 1)
+    return span
 
 
 def _insert(conn: Connection, table: str, cols: list[str], rows: list[tuple]) -> None:

@@ -53,8 +53,8 @@ def _sqlite_begin(conn):
 
 def make_engine(url: str | None = None) -> Engine:
     url = resolve_url(url)
-    if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
+    path = sqlite_path(url)
+    if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -64,20 +64,37 @@ def make_engine(url: str | None = None) -> Engine:
     return engine
 
 
-def migrate(engine: Engine) -> None:
-    from alembic import command
+def alembic_config():
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(ROOT / "warehouse" / "migrations"))
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    from alembic import command
+
+    cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     seed_classification(engine)
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of an embedded store's URL; None for a server database."""
+    url = resolve_url(url)
+    return Path(url[len("sqlite:///"):]) if url.startswith("sqlite:///") else None
+
+
 @lru_cache(maxsize=8)
 def _open(url: str) -> Engine:
+    from warehouse.health import check_header
+
+    path = sqlite_path(url)
+    if path is not None:
+        check_header(path)  # a damaged file is named as such, not as "cannot open"
     engine = make_engine(url)
     try:
         migrate(engine)
@@ -86,9 +103,23 @@ def _open(url: str) -> Engine:
     return engine
 
 
-def open_store(url: str | None = None) -> Engine:
-    """The engine for a migrated, seeded store (one per URL per process)."""
-    return _open(resolve_url(url))
+@lru_cache(maxsize=8)
+def _pages_checked(url: str) -> None:
+    from warehouse.health import check_pages
+
+    path = sqlite_path(url)
+    if path is not None:
+        check_pages(path)
+
+
+def open_store(url: str | None = None, *, check: bool = False) -> Engine:
+    """The engine for a migrated, seeded store (one per URL per process). An embedded store's file header is
+    checked on every open; `check` also reads every page once per process (warehouse.health: for the commands
+    that run long or write)."""
+    url = resolve_url(url)
+    if check:
+        _pages_checked(url)
+    return _open(url)
 
 
 def safe_url(url: str) -> str:

@@ -12,13 +12,15 @@ import dash
 import dash_mantine_components as dmc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboard import store
+from auth import audit
+from auth.principal import current_principal
+from dashboard import roles, store
 from dashboard.components import empty_state, note, page, section, table_section
 from dashboard.exports import export_buttons, exporter
 from dashboard.figures.alerts import (ALERT_COLUMNS, HISTORY_COLUMNS, SEVERITY_LABELS, SEVERITY_ORDER,
                                       alert_records_for_export, alert_rows, history_rows, matches)
 from dashboard.figures.vouchers import records
-from dashboard.queries.alerts import alert_layer, evidence_vouchers, open_alerts
+from dashboard.queries.alerts import alert_history, alert_layer, evidence_vouchers, open_alerts, require_alert
 from dashboard.queries.vouchers import vouchers_by_ref
 from dashboard.state import merge_search, parse_search, parse_view, token
 from dashboard.voucher_grid import PARAM, voucher_id, voucher_modal, voucher_rows
@@ -142,7 +144,8 @@ def _facts(alert: dict) -> html.Table:
 
 def _actions(alert: dict, lifecycle) -> list:
     """The form of the changes the alert's status allows (its fields always present, for the callback)."""
-    allowed = lifecycle.NEXT.get(alert["current_status"], ())
+    possible = lifecycle.NEXT.get(alert["current_status"], ())
+    allowed = roles.alert_changes(current_principal(), possible)  # a liaison replies, a deputy only reads
     labels = {lifecycle.READ: "标记已阅", lifecycle.ASSIGNED: "交办", lifecycle.REPLIED: "记录反馈",
               lifecycle.CLOSED: "办结", lifecycle.DISMISSED: "忽略"}
     assigning = lifecycle.ASSIGNED in allowed
@@ -155,7 +158,8 @@ def _actions(alert: dict, lifecycle) -> list:
                            minRows=1, miw=200, flex=2)]
     buttons = [dmc.Button(labels[s], id={"type": "alert-action", "to": s}, size="xs",
                           variant="outline" if s == lifecycle.DISMISSED else "filled") for s in allowed]
-    final = [] if allowed else [note("该预警已是最终状态；出现新证据时系统会重新打开。")]
+    final = [] if allowed else [note("当前账户只能查看该预警。" if possible else
+                                     "该预警已是最终状态；出现新证据时系统会重新打开。")]
     return [*final, dmc.Group(fields, gap="xs", align="flex-end", display="flex" if allowed else "none"),
             dmc.Group(buttons, gap="xs", mt="xs"), html.Div(id="alerts-message")]
 
@@ -187,8 +191,7 @@ def show_detail(view, _changed):
 def show_history(_detail, view):
     if not view.get("alert"):
         return no_update, no_update, no_update
-    _, lifecycle, _ = alert_layer()
-    events = lifecycle.history(store.engine(), int(view["alert"]))
+    events = alert_history(store.engine(), int(view["alert"]))
     return HISTORY_COLUMNS, history_rows(events), f"{len(events)} 条记录"
 
 
@@ -201,6 +204,10 @@ def act(clicks, who, text, dept, deadline, view, changed):
     if not ctx.triggered_id or not any(clicks):
         return no_update, no_update
     _, lifecycle, _ = alert_layer()
+    require_alert(store.engine(), int(view["alert"]))  # not an alert id of another region or department
+    to = ctx.triggered_id["to"]
+    if to not in roles.alert_changes(current_principal(), lifecycle.STATUSES):
+        return dmc.Alert("当前账户无权进行该处理", color="gray", title="未处理"), no_update
     try:
         day = dt.date.fromisoformat(deadline.strip()) if deadline and deadline.strip() else None
     except ValueError:
@@ -211,6 +218,8 @@ def act(clicks, who, text, dept, deadline, view, changed):
                          deadline=day if ctx.triggered_id["to"] == lifecycle.ASSIGNED else None)
     except lifecycle.LifecycleError as exc:
         return dmc.Alert(str(exc), color="gray", title="未处理"), no_update
+    audit.log(store.engine(), audit.ALERT_CHANGE, target=f"alert {view['alert']}", to_status=to, who=who,
+              note=text, dept=dept, deadline=deadline)
     return no_update, (changed or 0) + 1
 
 

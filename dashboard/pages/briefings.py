@@ -1,7 +1,9 @@
 """The 简报 page: write a quarter's 预算执行情况简报 with one click, and download the ones written before.
 
-Writing takes seconds (charts are drawn by a browser), so the click starts a background job (briefing.jobs) and
-the page polls its progress; the list below is the briefing folder itself (briefing.archive).
+Writing takes seconds (charts are drawn by a browser), so the click queues a background job (briefing.jobs) that
+a job runner writes, and the page polls its progress from the job table — any worker process answers the poll,
+and a worker restarted mid-briefing does not lose it. The list below is the briefing folder itself
+(briefing.archive).
 """
 import datetime as dt
 
@@ -9,8 +11,10 @@ import dash
 import dash_mantine_components as dmc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
+from auth import audit
+from auth.principal import current_principal
 from briefing import jobs
-from briefing.archive import default_dir, list_briefings
+from briefing.archive import default_dir, visible_briefings
 from briefing.quarter import Quarter
 from dashboard import store
 from dashboard.components import empty_state, note, page, section
@@ -32,7 +36,7 @@ def ended_quarters(day: dt.date, n: int = QUARTERS_OFFERED) -> list[Quarter]:
 
 
 def archive_list():
-    found = list_briefings(default_dir())
+    found = visible_briefings(store.engine(), default_dir())
     if not found:
         return empty_state("尚未生成简报")
     rows = [html.Tr([html.Td(b.quarter), html.Td(b.title), html.Td(f"{b.written_at:%Y-%m-%d %H:%M}"),
@@ -70,8 +74,19 @@ def layout(**query):
           Input("briefing-generate", "n_clicks"), State("briefing-quarter", "value"), State("briefing-region", "data"),
           prevent_initial_call=True)
 def generate(_clicks, quarter, region):
-    job_id = jobs.start(store.engine(), quarter, region, default_dir())
-    return job_id, False, True, "已开始生成…"
+    principal = current_principal()
+    job_id = jobs.enqueue(store.engine(), quarter, region, default_dir(), principal.username if principal else None)
+    audit.log(store.engine(), audit.BRIEFING, target=quarter, region=region, job=job_id)
+    return job_id, False, True, "已加入生成队列…"
+
+
+def progress_text(status: dict) -> str:
+    """What the person waiting reads while the job is queued or running."""
+    if status["state"] == jobs.QUEUED:
+        return "上次执行中断，正在排队重新生成…" if status["attempts"] else "排队等待生成…"
+    if status["stalled"]:
+        return "生成进程无响应，等待其他进程接手…"
+    return f"正在{status['step']}…（{status['done']}/{status['total']}）"
 
 
 @callback(Output("briefing-progress", "value"), Output("briefing-status", "children"),
@@ -79,15 +94,16 @@ def generate(_clicks, quarter, region):
           Output("briefing-generate", "loading", allow_duplicate=True), Output("briefing-list", "children"),
           Input("briefing-poll", "n_intervals"), State("briefing-job", "data"), prevent_initial_call=True)
 def poll(_n, job_id):
-    status = jobs.status(default_dir(), job_id) if job_id else None
+    status = jobs.status(store.engine(), job_id) if job_id else None
     if status is None:
         return 0, "", True, False, no_update
     percent = round(100 * status["done"] / status["total"])
-    if status["state"] == jobs.RUNNING:
-        return percent, f"正在{status['step']}…（{status['done']}/{status['total']}）", False, True, no_update
+    if status["state"] in (jobs.QUEUED, jobs.RUNNING):
+        return percent, progress_text(status), False, True, no_update
     if status["state"] == jobs.FAILED:
         return 0, status["message"], True, False, no_update
-    return 100, "已生成：" + "、".join(status["files"]), True, False, archive_list()
+    warned = "".join(f"（{w}）" for w in status["warnings"])
+    return 100, "已生成：" + "、".join(status["files"]) + warned, True, False, archive_list()
 
 
 @callback(Output("briefing-download", "data"), Input({"type": FILE, "name": ALL}, "n_clicks"),
@@ -98,5 +114,8 @@ def download(_clicks):
     if not clicked:  # a button drawn anew, not clicked
         return no_update
     wanted = ctx.triggered_id["name"]
-    files = {p.name: p for b in list_briefings(default_dir()) for p in b.files.values()}
-    return dcc.send_file(str(files[wanted])) if wanted in files else no_update
+    files = {p.name: p for b in visible_briefings(store.engine(), default_dir()) for p in b.files.values()}
+    if wanted not in files:
+        return no_update
+    audit.log(store.engine(), audit.DOWNLOAD, target=wanted)
+    return dcc.send_file(str(files[wanted]))

@@ -16,9 +16,10 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.engine import Engine
 
+from auth import scope as access
 from indicators.explain import level_where
 from indicators.facts import pay_source, region_in
-from indicators.scope import open_scope
+from indicators.scope import Regions, open_scope
 from warehouse.schema import dm_unit, pay
 
 PAGE_ROWS = 100
@@ -42,8 +43,17 @@ class VoucherScope:
 
     @classmethod
     def from_data(cls, data: dict) -> "VoucherScope":
-        return cls(data["region"], dt.date.fromisoformat(data["start"]), dt.date.fromisoformat(data["end"]),
-                   dict(data.get("within") or {}), data.get("fund_type"), tuple(data.get("econ_codes") or ()))
+        """The scope a page gave the browser, as it comes back (FilterError when it is not one: the browser may
+        send anything; which regions it may name is the query's check, auth.scope through open_scope)."""
+        try:
+            within, econ_codes = data.get("within") or {}, data.get("econ_codes") or []
+            if not isinstance(data["region"], str) or not isinstance(within, dict) or not isinstance(econ_codes, list) \
+                    or not all(isinstance(v, str) for v in [*within.values(), *econ_codes, data.get("fund_type") or ""]):
+                raise TypeError(data)
+            return cls(data["region"], dt.date.fromisoformat(data["start"]), dt.date.fromisoformat(data["end"]),
+                       dict(within), data.get("fund_type"), tuple(econ_codes))
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise FilterError("凭证列表的范围无效，请重新打开页面") from exc
 
 
 def _columns(year: int):
@@ -93,7 +103,7 @@ def _like(text: str) -> str:
 
 
 def _text_condition(col, kind: str, value: str):
-    value = str(value)
+    value = _text(value)
     if kind == "equals":
         return col == value
     if kind == "notEqual":
@@ -109,11 +119,28 @@ def _text_condition(col, kind: str, value: str):
     raise FilterError(f"不支持的文本筛选：{kind}")
 
 
+MAX_TEXT = 200  # a filter text longer than any column it is compared with
+MAX_FEN = 10 ** 17  # beyond any amount the store can hold (and within a 64-bit integer)
+
+
+def _text(value) -> str:
+    """A typed filter text as the bound parameter it becomes; refused when no column could hold it (a NUL,
+    which PostgreSQL text refuses, or more than MAX_TEXT characters)."""
+    if isinstance(value, (dict, list)):
+        raise FilterError("筛选值无效")
+    text = str(value)
+    if "\x00" in text or len(text) > MAX_TEXT:
+        raise FilterError("筛选值无效")
+    return text
+
+
 def _fen(value) -> int:
     try:
-        yuan = Decimal(str(value))
+        yuan = Decimal(_text(value))
     except InvalidOperation as exc:
         raise FilterError(f"金额筛选值无效：{value}") from exc
+    if not yuan.is_finite() or abs(yuan) * 100 >= MAX_FEN:
+        raise FilterError(f"金额筛选值无效：{value}")
     return int((yuan * 100).to_integral_value())
 
 
@@ -131,14 +158,19 @@ def _ordered_condition(col, kind: str, low, high):
 
 def _date(value) -> dt.date:
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        return dt.date.fromisoformat(_text(value)[:10])
     except ValueError as exc:
         raise FilterError(f"日期筛选值无效：{value}") from exc
 
 
-def _condition(field_name: str, model: dict, shown: dict):
-    if "conditions" in model or "operator" in model:  # two conditions joined by AND / OR
-        parts = [_condition(field_name, m, shown) for m in model.get("conditions", ())]
+def _condition(field_name: str, model: dict, shown: dict, joined: bool = True):
+    if not isinstance(model, dict):
+        raise FilterError(f"筛选条件无效：{field_name}")
+    if "conditions" in model or "operator" in model:  # two conditions joined by AND / OR (one level, as AG Grid)
+        conditions = model.get("conditions")
+        if not joined or not isinstance(conditions, list) or not conditions:
+            raise FilterError(f"筛选条件无效：{field_name}")
+        parts = [_condition(field_name, m, shown, joined=False) for m in conditions]
         return (or_ if model.get("operator") == "OR" else and_)(*parts)
     kind = model.get("type")
     if kind == "blank":
@@ -166,13 +198,19 @@ def _filter_column(field_name: str) -> str:
 
 
 def filter_conditions(filter_model: dict | None, shown: dict) -> list:
-    return [_condition(name, model, shown) for name, model in (filter_model or {}).items()]
+    """The grid's filterModel as SQL conditions: only the whitelisted columns, every value a bound parameter;
+    anything else is refused with FilterError (whose message names no SQL)."""
+    if not filter_model:
+        return []
+    if not isinstance(filter_model, dict):
+        raise FilterError("筛选条件无效")
+    return [_condition(name, model, shown) for name, model in filter_model.items()]
 
 
 def sort_of(sort_model: list | None) -> tuple[str, str]:
     """(grid column, asc|desc) of the first sorted column the list can sort by; the default otherwise."""
-    for item in sort_model or ():
-        if item.get("colId") in SORTABLE and item.get("sort") in ("asc", "desc"):
+    for item in sort_model if isinstance(sort_model, list) else ():
+        if isinstance(item, dict) and item.get("colId") in SORTABLE and item.get("sort") in ("asc", "desc"):
             return item["colId"], item["sort"]
     return DEFAULT_SORT
 
@@ -181,8 +219,23 @@ def _cursor_value(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _from_cursor(column: str, value):
-    return dt.date.fromisoformat(value) if column == "pay_date" else value
+def _from_cursor(column: str, after) -> tuple:
+    """(sort value, row id) of a key the browser sent back; FilterError for one this list never gave out."""
+    try:
+        value, last_id = after
+        if isinstance(last_id, bool) or not isinstance(last_id, int) or abs(last_id) >= 2 ** 63:
+            raise TypeError(last_id)
+        if column == "pay_date":
+            return dt.date.fromisoformat(value), last_id
+        if column == "amount_fen":
+            if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= MAX_FEN:
+                raise TypeError(value)
+            return value, last_id
+        if value is not None and (not isinstance(value, str) or "\x00" in value):
+            raise TypeError(value)
+        return value, last_id
+    except (TypeError, ValueError) as exc:
+        raise FilterError("翻页位置无效，请重新打开列表") from exc
 
 
 def voucher_page(engine: Engine, scope: VoucherScope, sort: tuple[str, str] = DEFAULT_SORT,
@@ -192,13 +245,15 @@ def voucher_page(engine: Engine, scope: VoucherScope, sort: tuple[str, str] = DE
 
     Rows carry the stored amount in 分 (`amount_fen`); the key is [sort value, id] as JSON can carry it.
     """
+    if len(sort) != 2 or sort[0] not in SORTABLE or sort[1] not in ("asc", "desc"):
+        raise FilterError("排序条件无效")
     column = SORTABLE[sort[0]]
     joined, cols, shown = _columns(scope.start.year)
     key, ident = shown[column], shown["id"]
     with engine.connect() as conn:
         where = _where(conn, scope, cols) + filter_conditions(filter_model, shown)
         if after is not None:
-            value, last_id = _from_cursor(column, after[0]), after[1]
+            value, last_id = _from_cursor(column, after)
             beyond = (key > value) if sort[1] == "asc" else (key < value)
             tie = (ident > last_id) if sort[1] == "asc" else (ident < last_id)
             where.append(or_(beyond, and_(key == value, tie)))
@@ -222,32 +277,42 @@ def voucher_count(engine: Engine, scope: VoucherScope, filter_model: dict | None
         return conn.scalar(select(func.count()).select_from(inner))
 
 
+def _yours(conn) -> list:
+    """The condition keeping the vouchers the principal may open one by one (auth.scope.voucher_filter)."""
+    mine = access.voucher_filter(Regions.load(conn), pay.c.region_code, pay.c.unit_code)
+    return [] if mine is None else [mine]
+
+
 def voucher(engine: Engine, voucher_id: int) -> dict | None:
-    """One voucher with its classified columns (as its budget year classifies it) and unit name."""
+    """One voucher with its classified columns (as its budget year classifies it) and unit name; None for an
+    unknown id and for a voucher the principal may not see (a tampered id of another region)."""
     with engine.connect() as conn:
-        paid = conn.scalar(select(pay.c.pay_date).where(pay.c.id == voucher_id))
+        yours = _yours(conn)
+        paid = conn.scalar(select(pay.c.pay_date).where(pay.c.id == voucher_id, *yours))
         if paid is None:
             return None
         joined, _, shown = _columns(paid.year)
         row = conn.execute(select(*(c.label(n) for n, c in shown.items())).select_from(joined)
-                           .where(pay.c.id == voucher_id)).mappings().first()
+                           .where(pay.c.id == voucher_id, *yours)).mappings().first()
     return dict(row) if row else None
 
 
 def vouchers_by_ref(engine: Engine, refs: list[tuple[str, str]], limit: int = 5_000) -> list[dict]:
-    """The vouchers named (region_code, voucher_no) — an alert's evidence — in date order."""
+    """The vouchers named (region_code, voucher_no) — an alert's evidence — in date order (those the principal
+    may see)."""
     if not refs:
         return []
     rows = []
     with engine.connect() as conn:
+        yours = _yours(conn)
         for start in range(0, min(len(refs), limit), 500):
             part = refs[start:start + 500]
             years = {r[0] for r in conn.execute(select(pay.c.pay_date).where(
-                tuple_(pay.c.region_code, pay.c.voucher_no).in_(part)))}
+                tuple_(pay.c.region_code, pay.c.voucher_no).in_(part), *yours))}
             for year in sorted({y.year for y in years}):
                 joined, _, shown = _columns(year)
                 stmt = (select(*(c.label(n) for n, c in shown.items())).select_from(joined)
-                        .where(tuple_(pay.c.region_code, pay.c.voucher_no).in_(part),
+                        .where(tuple_(pay.c.region_code, pay.c.voucher_no).in_(part), *yours,
                                pay.c.pay_date >= dt.date(year, 1, 1), pay.c.pay_date <= dt.date(year, 12, 31)))
                 rows += [dict(r) for r in conn.execute(stmt).mappings()]
     return sorted(rows, key=lambda r: (r["pay_date"], r["id"]))

@@ -1,0 +1,1 @@
+"""Who is asking: accounts, roles, sessions and the principal every query is scoped to."""
