@@ -1,7 +1,10 @@
 """What follows a T+1 ingest, and the daily job that runs it all.
 
 The ingest loads; the stages downstream of the warehouse (indicator snapshots, alerts, quarterly briefing)
-register a step here and are refreshed for the dates the load touched.
+register a step here and are refreshed for the dates the load touched. Every refresh holds the store's work
+lock (ingest/lock.py), so it never overlaps a load; and a load records in its own transaction the first date
+whose figures it changed (REFRESH_DUE), cleared only once they are recomputed: a process that dies between
+its load and its refresh leaves that work to the next ingest instead of a gap in the figures.
 """
 from __future__ import annotations
 
@@ -9,9 +12,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 
 MAX_CATCH_UP_DAYS = 31
+REFRESH_DUE = "pipeline.refresh_due"  # store_meta key: the first date whose figures await recomputing
 
 
 def STAGES() -> dict[str, Callable[[Engine, dt.date, dt.date], object]]:
@@ -33,31 +37,58 @@ def refresh_range(engine: Engine, start: dt.date, end: dt.date, only: str | None
                   progress: Callable[[int, int, str], None] | None = None) -> list[str]:
     """A backfill: recompute the stages (or `only` one) for [start, end], reporting progress(done, total, step);
     the names of the stages run. Idempotent, like every stage: run twice, it leaves what one run leaves."""
+    from ingest.lock import work_lock
+
     stages = [(name, step) for name, step in STAGES().items() if only in (None, name)]
     report = progress or (lambda done, total, step: None)
-    for i, (name, step) in enumerate(stages):
-        report(i, len(stages), f"刷新{STAGE_LABELS.get(name, name)}")
-        step(engine, start, end)
+    with work_lock(engine):
+        for i, (name, step) in enumerate(stages):
+            report(i, len(stages), f"刷新{STAGE_LABELS.get(name, name)}")
+            step(engine, start, end)
     report(len(stages), len(stages), "完成")
     return [name for name, _ in stages]
+
+
+def mark_refresh_due(conn: Connection, since: dt.date) -> None:
+    """Inside a load's transaction: the figures from `since` on are to be recomputed."""
+    from warehouse.schema import store_meta
+
+    due = _refresh_due(conn)
+    if due is None:
+        conn.execute(insert(store_meta).values(key=REFRESH_DUE, value=since.isoformat()))
+    elif since < due:
+        conn.execute(update(store_meta).where(store_meta.c.key == REFRESH_DUE).values(value=since.isoformat()))
+
+
+def _refresh_due(conn: Connection) -> dt.date | None:
+    from warehouse.schema import store_meta
+
+    value = conn.scalar(select(store_meta.c.value).where(store_meta.c.key == REFRESH_DUE))
+    return dt.date.fromisoformat(value) if value else None
 
 
 def refresh_after_ingest(engine: Engine, result) -> None:
     """Recompute what depends on the loaded rows, from the earliest date they touched to the newest business
     date in the store (a late voucher for March changes every cumulative figure after it). Figures are kept
     for business dates only: a bond issued years before the first delivery starts the refresh at that delivery."""
-    from warehouse.schema import ingest_file
+    from ingest.lock import work_lock
+    from warehouse.schema import ingest_file, store_meta
 
-    since = result.earliest_touched
-    if since is None:
-        return
-    with engine.connect() as conn:
-        first, newest = conn.execute(select(func.min(ingest_file.c.business_date), func.max(ingest_file.c.business_date))
-                                     .where(ingest_file.c.status == "loaded")).one()
-    since = max(since, first) if first else since
-    until = max([f.business_date for f in result.files] + ([newest] if newest else []))
-    for step in _steps():
-        step(engine, since, until)
+    with work_lock(engine):
+        with engine.connect() as conn:
+            due = _refresh_due(conn)
+            first, newest = conn.execute(select(func.min(ingest_file.c.business_date),
+                                                func.max(ingest_file.c.business_date))
+                                         .where(ingest_file.c.status == "loaded")).one()
+        since = min(filter(None, [result.earliest_touched, due]), default=None)
+        if since is None:
+            return
+        since = max(since, first) if first else since
+        until = max([f.business_date for f in result.files] + ([newest] if newest else []))
+        for step in _steps():
+            step(engine, since, until)
+        with engine.begin() as conn:
+            conn.execute(delete(store_meta).where(store_meta.c.key == REFRESH_DUE))
 
 
 def dates_due(engine: Engine, today: dt.date) -> list[dt.date]:

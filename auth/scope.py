@@ -7,8 +7,8 @@ of their department's units).
 
 Asking for a region one may not see is refused (RegionDenied; the dashboard answers 403 to every request that
 meets one), never narrowed quietly, so a tampered link, callback, explain scope or export gets nothing rather
-than something that looks like an answer. Asking for no region means the principal's own default: the top region for those who see
-everything, the first granted region (in tree order) for a deputy.
+than something that looks like an answer. Asking for no region means the principal's own default: the top
+region for those who see everything, the first granted region (in tree order) for a deputy.
 
 The checks live in the query layer (indicators.scope.open_scope, dashboard.queries, the single-row reads), so
 no page, callback, export, explain or briefing has to remember them.

@@ -53,13 +53,15 @@ def ms(seconds: float) -> float:
 
 
 # 1. Recording what a page asks for ------------------------------------------------------------------------
-def capture(base: str, query: str) -> tuple[dict, dict]:
+def capture(base: str, query: str, login: tuple[str, str]) -> tuple[dict, dict]:
     """({page: [callback request bodies]}, {page: [full load times in s]}) from a real browser."""
+    from tests.auth_support import login_browser
     from tests.browser_support import Browser
 
     browser = Browser(base)
     bodies, loads = {}, {}
     try:
+        login_browser(browser, *login)
         for path, title in PAGES:
             browser.requested_urls()
             _drain(browser)
@@ -132,13 +134,16 @@ class SqlRecorder:
             return time.perf_counter() - started
 
 
-def replay(url: str, bodies: dict, repeats: int) -> list[dict]:
+def replay(url: str, bodies: dict, repeats: int, login: tuple[str, str]) -> list[dict]:
     from dashboard import create_app, store
+    from tests.auth_support import csrf, login as log_in
 
     app = create_app(url)
     with app.server.app_context():
         recorder = SqlRecorder(store.engine())
     client = app.server.test_client()
+    log_in(client, *login)
+    headers = csrf(client)
     results = []
     for path, requests in bodies.items():
         for body in requests:
@@ -146,7 +151,7 @@ def replay(url: str, bodies: dict, repeats: int) -> list[dict]:
             for _ in range(repeats):
                 recorder.record()
                 started = time.perf_counter()
-                response = client.post(UPDATE, json=body)
+                response = client.post(UPDATE, json=body, headers=headers)
                 totals.append(time.perf_counter() - started)
                 statuses.add(response.status_code)
                 sqls.append(recorder.time(recorder.take()))
@@ -194,14 +199,18 @@ def voucher_pages(url: str, day: dt.date, region: str, pages: int = 50) -> dict:
 
 
 # 4. Concurrent users -------------------------------------------------------------------------------------------
-def load_test(base: str, query: str, bodies: dict, users: int, seconds: float) -> dict:
+def load_test(base: str, query: str, bodies: dict, users: int, seconds: float, login: tuple[str, str]) -> dict:
+    from tests.auth_support import http_login
+
     deadline = time.monotonic() + seconds
+    session = http_login(base, *login)  # every simulated user shares one logged-in session
     lock = threading.Lock()
     requests, views, errors = [], [], []
 
     def post(body) -> None:
         data = json.dumps(body).encode()
-        request = urllib.request.Request(base + UPDATE, data=data, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(base + UPDATE, data=data,
+                                         headers={"Content-Type": "application/json", **session})
         with urllib.request.urlopen(request, timeout=60) as response:
             response.read()
 
@@ -211,7 +220,8 @@ def load_test(base: str, query: str, bodies: dict, users: int, seconds: float) -
             path = PAGES[k % len(PAGES)][0]
             k += 1
             view_started = time.perf_counter()
-            steps = [lambda: urllib.request.urlopen(f"{base}{path}?{query}", timeout=60).read()]
+            page = urllib.request.Request(f"{base}{path}?{query}", headers=session)
+            steps = [lambda: urllib.request.urlopen(page, timeout=60).read()]
             steps += [lambda body=body: post(body) for body in bodies.get(path, [])]
             for step in steps:
                 started = time.perf_counter()
@@ -280,6 +290,7 @@ def markdown(data: dict) -> str:
 
 
 def main() -> None:
+    from tests.auth_support import temporary_admin
     from tests.browser_support import served
     from warehouse.db import open_store, resolve_url
 
@@ -306,13 +317,14 @@ def main() -> None:
     with engine.connect() as conn:
         vouchers = conn.scalar(select(func.count()).select_from(pay))
     query = f"date={day}&region={region}"
-    with tempfile.TemporaryDirectory() as tmp, served(url, Path(tmp) / "serve.log", workers=args.workers) as base:
+    with tempfile.TemporaryDirectory() as tmp, served(url, Path(tmp) / "serve.log", workers=args.workers) as base, \
+            temporary_admin(engine) as login:
         print("recording the pages' callbacks and timing full loads …", flush=True)
-        bodies, loads = capture(base, query)
+        bodies, loads = capture(base, query, login)
         print(f"{args.users} users for {args.seconds:.0f} s …", flush=True)
-        load = load_test(base, query, bodies, args.users, args.seconds)
-    print("replaying callbacks and their SQL …", flush=True)
-    callbacks = replay(url, bodies, args.repeats)
+        load = load_test(base, query, bodies, args.users, args.seconds, login)
+        print("replaying callbacks and their SQL …", flush=True)
+        callbacks = replay(url, bodies, args.repeats, login)
     print("voucher list pages …", flush=True)
     pages = voucher_pages(url, day, region)
     data = {"store": url.rsplit("/", 1)[-1], "vouchers": vouchers, "query": query, "machine": machine(),

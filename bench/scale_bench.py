@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from bench.report import OUT, machine, write_section  # noqa: E402
 
 SCALE_OUT = OUT / "scale"
-STEPS = ("ingest", "indicators", "alerts", "dashboard")
+STEPS = ("ingest", "trigger", "indicators", "alerts", "dashboard", "t1")
 
 
 def backend(url: str) -> str:
@@ -61,6 +61,136 @@ def load(url: str, inbox: Path, how: str, work: Path) -> dict:
     return {"how": how, "seconds": seconds, "peak_rss_mb": rss / 2 ** 20, "load": load_average()}
 
 
+PROVINCE = ("410000", "示范省")
+# What a copy of the city changes, per table: the region and everything named within it (units, departments,
+# projects); voucher and quota numbers are unique per region, so they stay.
+RENAMED = {"dm_region": {"region_code": "{r}", "parent_code": "CASE WHEN region_code = :city THEN :province ELSE {p} END",
+                         "region_name": "region_name || :tag"},
+           "dm_unit": {"region_code": "{r}", "unit_code": "unit_code || :suffix", "dept_code": "dept_code || :suffix",
+                       "unit_name": "unit_name || :tag"},
+           "bgt": {"region_code": "{r}", "unit_code": "unit_code || :suffix", "project_code": "project_code || :suffix"},
+           "pay": {"region_code": "{r}", "unit_code": "unit_code || :suffix", "project_code": "project_code || :suffix"}}
+
+
+def replicate(url: str, first: int, last: int) -> dict:
+    """Grows a loaded PostgreSQL store of the demo city into a province: copies first…last of the city (regions
+    41kk00…, their units, quotas and vouchers) under a new top region 示范省, each copy one INSERT … SELECT per
+    table inside PostgreSQL, the triggers keeping the voucher sums as any load does. This is how the 10 M and
+    50 M stores are built: generating and loading 50 M demo rows through Python takes longer than a session on
+    this shared machine. Revenue, debt, assets, audit and project feeds stay the city's own."""
+    from sqlalchemy import text
+
+    from warehouse.db import open_store
+
+    engine = open_store(url)
+    with engine.begin() as conn:
+        city = conn.scalar(text("SELECT region_code FROM dm_region WHERE parent_code IS NULL OR parent_code = '' "
+                                "OR parent_code = :p ORDER BY parent_code NULLS FIRST LIMIT 1"), {"p": PROVINCE[0]})
+        if city == PROVINCE[0]:
+            city = conn.scalar(text("SELECT region_code FROM dm_region WHERE parent_code = :p ORDER BY region_code "
+                                    "DESC LIMIT 1"), {"p": PROVINCE[0]})
+        conn.execute(text("INSERT INTO dm_region (region_code, region_name, parent_code, level) SELECT CAST(:code AS varchar), :name, "
+                          "NULL, '省' WHERE NOT EXISTS (SELECT 1 FROM dm_region WHERE region_code = :code)"),
+                     {"code": PROVINCE[0], "name": PROVINCE[1]})
+        conn.execute(text("UPDATE dm_region SET parent_code = :p WHERE region_code = :city"),
+                     {"p": PROVINCE[0], "city": city})
+        before = conn.scalar(text("SELECT count(*) FROM pay"))
+        columns = {t: [c for c in conn.execute(text(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = :t AND column_name <> 'id' "
+            "ORDER BY ordinal_position"), {"t": t}).scalars()] for t in RENAMED}
+    region = f"'41' || lpad((99 - :k)::text, 2, '0') || right({{0}}, 2)"  # the city's 4199xx → 41(99-k)xx
+    timings = []
+    for k in range(first, last + 1):
+        started = time.monotonic()
+        params = {"k": k, "suffix": f"-{k}", "tag": f"（{k}）", "city": city, "province": PROVINCE[0]}
+        with engine.begin() as conn:
+            for table, renamed in RENAMED.items():
+                where = "region_code LIKE :prefix"
+                exprs = [renamed.get(c, c).format(r=region.format("region_code"), p=region.format("parent_code"))
+                         for c in columns[table]]
+                conn.execute(text(f"INSERT INTO {table} ({', '.join(columns[table])}) SELECT {', '.join(exprs)} "
+                                  f"FROM {table} WHERE {where}"), dict(params, prefix=city[:4] + "%"))
+        timings.append(time.monotonic() - started)
+        print(f"copy {k}: {timings[-1]:.0f} s (load average {load_average()})", flush=True)
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+        vouchers = conn.scalar(text("SELECT count(*) FROM pay"))
+    return {"copies": [first, last], "seconds": sum(timings), "per_copy_seconds": timings, "vouchers": vouchers,
+            "rows": vouchers - before, "load": load_average()}
+
+
+# Partitioning by year, measured before deciding ---------------------------------------------------------------
+PARTITION_QUERIES = {  # what reads PAY itself rather than its sums (name: SQL on table {t})
+    "a year's vouchers by unit (the indicators' floor, ML training)":
+        "SELECT unit_code, SUM(amount_fen) FROM {t} WHERE pay_date BETWEEN '2026-01-01' AND '2026-11-20' "
+        "GROUP BY unit_code",
+    "a day and its 30-day window (the alert rules)":
+        "SELECT region_code, COUNT(*), SUM(amount_fen) FROM {t} WHERE pay_date BETWEEN '2026-10-21' AND "
+        "'2026-11-20' GROUP BY region_code",
+    "the voucher list's first page (the year, newest first)":
+        "SELECT * FROM {t} WHERE pay_date BETWEEN '2026-01-01' AND '2026-11-20' ORDER BY pay_date DESC, id DESC "
+        "LIMIT 101",
+    "a unit's year": "SELECT SUM(amount_fen) FROM {t} WHERE unit_code = (SELECT min(unit_code) FROM dm_unit) "
+                     "AND pay_date BETWEEN '2026-01-01' AND '2026-11-20'",
+    "a voucher by its number (duplicate checks)":
+        "SELECT id FROM {t} WHERE region_code = '419900' AND voucher_no IN (SELECT voucher_no FROM {t} "
+        "WHERE pay_date = '2026-11-20' LIMIT 200)",
+    "a day's batch of vouchers written again under new numbers (then rolled back)":
+        "INSERT INTO {t} ({cols}) SELECT {renumbered} FROM {t} WHERE pay_date = '2026-11-20'",
+}
+
+
+def partitioning(url: str, repeats: int = 3) -> dict:
+    """A copy of PAY partitioned by year (the unique key must then hold pay_date) beside PAY itself: the median
+    seconds of the statements that read or write the vouchers themselves."""
+    from sqlalchemy import text
+
+    from warehouse.db import open_store
+
+    engine = open_store(url)
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        years = range(conn.scalar(text("SELECT min(pay_date) FROM pay")).year,
+                      conn.scalar(text("SELECT max(pay_date) FROM pay")).year + 2)
+        started = time.monotonic()
+        conn.execute(text("DROP TABLE IF EXISTS pay_by_year"))
+        conn.execute(text("CREATE TABLE pay_by_year (LIKE pay INCLUDING DEFAULTS) PARTITION BY RANGE (pay_date)"))
+        for y in years:
+            conn.execute(text(f"CREATE TABLE pay_by_year_{y} PARTITION OF pay_by_year FOR VALUES FROM "
+                              f"('{y}-01-01') TO ('{y + 1}-01-01')"))
+        conn.execute(text("INSERT INTO pay_by_year SELECT * FROM pay"))
+        for ddl in ("ALTER TABLE pay_by_year ADD PRIMARY KEY (id, pay_date)",
+                    "ALTER TABLE pay_by_year ADD UNIQUE (region_code, voucher_no, pay_date)",
+                    "CREATE INDEX ON pay_by_year (pay_date)", "CREATE INDEX ON pay_by_year (unit_code, pay_date)",
+                    "CREATE INDEX ON pay_by_year (region_code, quota_id, amount_fen)", "VACUUM ANALYZE pay_by_year",
+                    "VACUUM ANALYZE pay"):
+            conn.execute(text(ddl))
+        build = time.monotonic() - started
+        cols = conn.execute(text("SELECT column_name FROM information_schema.columns WHERE table_name = 'pay' AND "
+                                 "column_name <> 'id' ORDER BY ordinal_position")).scalars().all()
+    out = {}
+    for name, sql in PARTITION_QUERIES.items():
+        times = {}
+        for table in ("pay", "pay_by_year"):
+            runs = []
+            for _ in range(repeats):
+                with engine.connect() as conn:
+                    if table == "pay" and sql.startswith("INSERT"):  # the triggers of the sums stay out of it
+                        conn.execute(text("SET LOCAL session_replication_role = replica"))
+                    at = time.perf_counter()
+                    result = conn.execute(text(sql.format(t=table, cols=", ".join(cols), renumbered=", ".join(
+                        "voucher_no || 'r'" if c == "voucher_no" else c for c in cols))))
+                    if result.returns_rows:
+                        result.all()
+                    runs.append(time.perf_counter() - at)
+                    conn.rollback()
+            times[table] = statistics.median(runs)
+        out[name] = times
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("DROP TABLE pay_by_year"))
+    return {"build_seconds": build, "queries": out, "load": load_average()}
+
+
 # Measuring ---------------------------------------------------------------------------------------------------
 def ingest_figures(engine, url: str) -> dict:
     """What the store's own records say of its load: every run's time and rows, and a T+1 batch's cost (the
@@ -76,15 +206,19 @@ def ingest_figures(engine, url: str) -> dict:
         vouchers = conn.scalar(select(func.count()).select_from(pay))
     seconds = sum((f - s).total_seconds() for _, s, f in runs if f is not None)
     costs = per_day_costs(url)
-    last_year = max(c["date"].year for c in costs)
-    year = sorted((c for c in costs if c["date"].year == last_year), key=lambda c: -c["rows"])
-    busy = year[:max(1, len(year) // 10)]
+
+    def busiest(year: int) -> list[dict]:
+        days = sorted((c for c in costs if c["date"].year == year and c["rows"]), key=lambda c: -c["rows"])
+        return days[:max(1, len(days) // 10)]
+
+    busy, first = busiest(max(c["date"].year for c in costs)), busiest(min(c["date"].year for c in costs))
     return {"vouchers": vouchers, "rows_all_reports": rows, "runs": len(runs),
             "bare": all(r == "bench" for r, _, _ in runs),
             "load_seconds_from_records": seconds if all(f is not None for _, _, f in runs) else None,
             "t1_batch_seconds": statistics.median(c["seconds"] for c in busy),
             "t1_batch_rows": statistics.median(c["rows"] for c in busy),
-            "t1_us_per_row": statistics.median(c["seconds"] / c["rows"] * 1e6 for c in busy if c["rows"]),
+            "t1_us_per_row": statistics.median(c["seconds"] / c["rows"] * 1e6 for c in busy),
+            "t1_us_per_row_first_year": statistics.median(c["seconds"] / c["rows"] * 1e6 for c in first),
             "load": load_average()}
 
 
@@ -115,14 +249,16 @@ def alert_figures(engine, ml_vouchers: int) -> dict:
             "slowest_steps": slowest, "ml": ml, "load": load_average()}
 
 
-def dashboard_figures(url: str, day: dt.date, region: str, repeats: int) -> dict:
+def dashboard_figures(engine, url: str, day: dt.date, region: str, repeats: int) -> dict:
     from bench.dashboard_bench import capture, replay, voucher_pages
+    from tests.auth_support import temporary_admin
     from tests.browser_support import served
 
     query = f"date={day}&region={region}"
-    with tempfile.TemporaryDirectory() as tmp, served(url, Path(tmp) / "serve.log", workers=2) as base:
-        bodies, loads = capture(base, query)
-    callbacks = replay(url, bodies, repeats)
+    with tempfile.TemporaryDirectory() as tmp, served(url, Path(tmp) / "serve.log", workers=2) as base, \
+            temporary_admin(engine) as login:
+        bodies, loads = capture(base, query, login)
+        callbacks = replay(url, bodies, repeats, login)
     pages = voucher_pages(url, day, region)
     with_sql = [c for c in callbacks if c["sql_p95_ms"] > 0]
     worst = max(callbacks, key=lambda c: c["p95_ms"])
@@ -134,6 +270,62 @@ def dashboard_figures(url: str, day: dt.date, region: str, repeats: int) -> dict
             "voucher_pages": pages,
             "page_load_median_s": statistics.median(statistics.median(t) for t in loads.values()),
             "page_load_max_s": max(max(t) for t in loads.values()), "load": load_average()}
+
+
+def t1_figures(engine, url: str, inbox: Path, day: str, work: Path) -> dict:
+    """The nightly job on the full store: `app.py ingest` of the next business date with its refresh (indicator
+    snapshots and alerts), timed; the load part is the ingest run's own record, the rest is the refresh."""
+    from sqlalchemy import func, select
+
+    from bench.ingest_bench import run_measured
+    from warehouse.schema import ingest_file, ingest_run
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT), BUDGET_QUARANTINE=str(work / "quarantine"))
+    seconds, rss = run_measured([sys.executable, str(ROOT / "app.py"), "ingest", "--inbox", str(inbox), "--from", day,
+                                 "--to", day, "--db", url, "--quiet"], env)
+    with engine.connect() as conn:
+        started, finished = conn.execute(select(ingest_run.c.started_at, ingest_run.c.finished_at)
+                                         .order_by(ingest_run.c.id.desc()).limit(1)).one()
+        rows = conn.scalar(select(func.sum(ingest_file.c.rows)).where(
+            ingest_file.c.business_date == dt.date.fromisoformat(day), ingest_file.c.status == "loaded"))
+    load_s = (finished - started).total_seconds()
+    return {"date": day, "rows": int(rows or 0), "total_seconds": seconds, "load_seconds": load_s,
+            "refresh_seconds": seconds - load_s, "peak_rss_mb": rss / 2 ** 20, "load": load_average()}
+
+
+EMPTY_INDEXES = ("CREATE INDEX ix_pay_day_empty ON pay_day (pay_date) WHERE vouchers = 0",
+                 "CREATE INDEX ix_pay_month_empty ON pay_month (month) WHERE vouchers = 0",
+                 "CREATE INDEX ix_pay_year_empty ON pay_year (year) WHERE vouchers = 0")
+
+
+def trigger_figures(engine, rows: int = 300, repeats: int = 3) -> dict:
+    """What the sums' triggers add to one file's insert of `rows` vouchers on the full store (PostgreSQL): the
+    newest day's vouchers written again under new numbers, without and with revision 0011's partial indexes
+    (created inside the measuring transaction, so nothing stays); every run is rolled back."""
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        cols = conn.execute(text("SELECT column_name FROM information_schema.columns WHERE table_name = 'pay' AND "
+                                 "column_name <> 'id' ORDER BY ordinal_position")).scalars().all()
+        present = conn.scalar(text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_pay_day_empty'"))
+    insert = (f"INSERT INTO pay ({', '.join(cols)}) SELECT "
+              + ", ".join("voucher_no || 't'" if c == "voucher_no" else c for c in cols)
+              + f" FROM pay WHERE pay_date = (SELECT max(pay_date) FROM pay) LIMIT {rows}")
+    out = {}
+    for case, ddl in (("without", ()), ("with", () if present else EMPTY_INDEXES)):
+        if case == "without" and present:
+            continue
+        runs = []
+        for _ in range(repeats):
+            with engine.connect() as conn:
+                for statement in ddl:
+                    conn.execute(text(statement))
+                at = time.perf_counter()
+                conn.execute(text(insert))
+                runs.append(time.perf_counter() - at)
+                conn.rollback()
+        out[f"{case}_partial_index_s"] = statistics.median(runs)
+    return dict(out, rows=rows, load=load_average())
 
 
 def measure(args) -> None:
@@ -160,7 +352,7 @@ def measure(args) -> None:
     region = region_tree(engine).top()
     steps = args.steps.split(",")
     for step in STEPS:
-        if step not in steps:
+        if step not in steps or (step == "trigger" and backend(url) != "PostgreSQL"):
             continue
         print(f"{args.label} {backend(url)}: {step} …", flush=True)
         started = time.monotonic()
@@ -170,8 +362,12 @@ def measure(args) -> None:
             data["indicators"] = indicator_figures(engine, day)
         elif step == "alerts":
             data["alerts"] = alert_figures(engine, args.ml_vouchers)
+        elif step == "trigger":
+            data["trigger"] = trigger_figures(engine)
+        elif step == "dashboard":
+            data["dashboard"] = dashboard_figures(engine, url, day, region, args.repeats)
         else:
-            data["dashboard"] = dashboard_figures(url, day, region, args.repeats)
+            data["t1"] = t1_figures(engine, url, args.t1_inbox, args.t1_date, args.work)
         data[step]["step_seconds"] = time.monotonic() - started
         data["measured_on"] = dt.date.today().isoformat()
         save()
@@ -194,16 +390,29 @@ def _late_refresh(run: dict):
     return list(refresh.values())[-1] if refresh else None
 
 
+def _loaded(run: dict) -> dict:
+    """The store's ingest figures when it was loaded from its inbox (a replicated store's records are the
+    city's it was grown from)."""
+    return {} if run.get("replicated") else (run.get("ingest") or {})
+
+
+def _replication_rate(run: dict):
+    done = run.get("replicated")
+    if not done:
+        return None
+    return sum(d["rows"] for d in done) / sum(d["seconds"] for d in done) if all("rows" in d for d in done) else None
+
+
 def _full_load_rate(run: dict):
     """Rows per second of the full validated load (bare loads are shown in their own row)."""
-    ingest = run.get("ingest") or {}
+    ingest = _loaded(run)
     if ingest.get("bare") or not ingest.get("load_seconds_from_records"):
         return None
     return ingest["rows_all_reports"] / ingest["load_seconds_from_records"]
 
 
 def _bare_load_rate(run: dict):
-    ingest = run.get("ingest") or {}
+    ingest = _loaded(run)
     if not ingest.get("bare") or not ingest.get("load_seconds_from_records"):
         return None
     return ingest["rows_all_reports"] / ingest["load_seconds_from_records"]
@@ -214,8 +423,19 @@ ROWS = [
     ("full validated load, rows/s (`app.py ingest`)", _full_load_rate, "{:,.0f}", True),
     ("bare COPY / insert load, rows/s (no validation)", _bare_load_rate, "{:,.0f}", True),
     ("T+1 batch at the end of the history, s (busiest tenth of days)",
-     lambda r: _get(r, "ingest", "t1_batch_seconds"), "{:.1f}", False),
-    ("… the same per row, µs", lambda r: _get(r, "ingest", "t1_us_per_row"), "{:.0f}", False),
+     lambda r: _loaded(r).get("t1_batch_seconds"), "{:.1f}", False),
+    ("… the same per row, µs", lambda r: _loaded(r).get("t1_us_per_row"), "{:.0f}", False),
+    ("… per row in the first year of the load (store nearly empty), µs",
+     lambda r: _loaded(r).get("t1_us_per_row_first_year"), "{:.0f}", False),
+    ("replication of the city inside PostgreSQL (`INSERT … SELECT`), vouchers/s", _replication_rate, "{:,.0f}",
+     True),
+    ("one file of 300 vouchers inserted, with the sums' triggers, s (as the code stands)",
+     lambda r: _get(r, "trigger", "without_partial_index_s"), "{:.2f}", False),
+    ("… with the partial indexes of revision 0011, s", lambda r: _get(r, "trigger", "with_partial_index_s"),
+     "{:.2f}", False),
+    ("the next business date on the full store: `app.py ingest`, load part, s",
+     lambda r: _get(r, "t1", "load_seconds"), "{:.1f}", False),
+    ("… its refresh (indicator snapshots + alerts), s", lambda r: _get(r, "t1", "refresh_seconds"), "{:.1f}", False),
     ("all indicator reports at every level for a date, s", lambda r: _get(r, "indicators", "all_reports_seconds"),
      "{:.2f}", False),
     ("bare `GROUP BY unit_code` over the year's vouchers, s", lambda r: _get(r, "indicators", "bare_group_by_seconds"),
@@ -268,8 +488,18 @@ def section(runs: list[dict]) -> str:
     vouchers = [_get(r, "ingest", "vouchers") for r in pg]
     lines += ["", "Growth is the PostgreSQL figure at one size over the one below (vouchers grow ×"
               + " then ×".join(f"{b / a:.1f}" for a, b in zip(vouchers, vouchers[1:])) + "): a cost that stays "
-              "near ×1 does not grow with the history; one near the voucher growth is proportional to it.", "",
-              "Load average when each step ended (ingest / indicators / alerts / dashboard):", ""]
+              "near ×1 does not grow with the history; one near the voucher growth is proportional to it."]
+    for r in (r for r in runs if r.get("partitioning")):
+        part = r["partitioning"]
+        lines += ["", f"### 按年分区？/ Partitioning PAY by year, measured on the {r['label'].upper()} store",
+                  f"A copy of PAY partitioned by year (built in {part['build_seconds']:.0f} s; its unique key and "
+                  "primary key must then include pay_date) beside PAY itself; median of 3 runs, load average "
+                  f"{part['load']:.1f}.", "", "| statement | PAY ms | partitioned ms | ratio |", "|---|---:|---:|---:|"]
+        for name, t in part["queries"].items():
+            lines.append(f"| {name} | {t['pay'] * 1000:,.1f} | {t['pay_by_year'] * 1000:,.1f} | "
+                         f"{t['pay_by_year'] / t['pay']:.2f} |")
+    lines += ["", "Load average when each step ended (ingest records / triggers / indicators / alerts / dashboard / next date):",
+              ""]
     for r in runs:
         loads = " / ".join(_fmt("{:.1f}", _get(r, step, "load")) for step in STEPS)
         how = r.get("load_run", {}).get("how") or ("bare" if _get(r, "ingest", "bare") else "full")
@@ -278,11 +508,9 @@ def section(runs: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write(notes: Path | None) -> None:
+def write() -> None:
     runs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCALE_OUT.glob("*.json"))]
     markdown = section(runs)
-    if notes and notes.exists():
-        markdown += "\n\n" + notes.read_text(encoding="utf-8").strip()
     write_section("scale", markdown, {"runs": runs})
     print(markdown)
 
@@ -300,11 +528,32 @@ def main() -> None:
     m.add_argument("--date", type=dt.date.fromisoformat)
     m.add_argument("--repeats", type=int, default=5, help="replays of each dashboard callback")
     m.add_argument("--ml-vouchers", type=int, default=200_000)
-    w = sub.add_parser("write", help="write the section from every store measured")
-    w.add_argument("--notes", type=Path, default=ROOT / "bench" / "scale_notes.md",
-                   help="hand-written findings appended below the table")
+    m.add_argument("--t1-inbox", type=Path, help="the next business dates' delivery folders (step t1)")
+    m.add_argument("--t1-date", default="2026-11-23", help="the date of --t1-inbox to ingest (step t1)")
+    pt = sub.add_parser("partition", help="PAY partitioned by year beside PAY itself (PostgreSQL)")
+    pt.add_argument("--label", required=True)
+    pt.add_argument("--db", required=True)
+    r = sub.add_parser("replicate", help="grow a loaded PostgreSQL store of the city into a province of copies")
+    r.add_argument("--label", required=True)
+    r.add_argument("--db", required=True)
+    r.add_argument("--copies", type=lambda s: tuple(int(x) for x in s.split("-")), required=True,
+                   help="first-last copy numbers, e.g. 1-8")
+    sub.add_parser("write", help="write the section from every store measured")
     args = ap.parse_args()
-    measure(args) if args.command == "measure" else write(args.notes)
+    if args.command in ("replicate", "partition"):
+        from warehouse.db import resolve_url
+
+        url = resolve_url(args.db)
+        path = SCALE_OUT / f"{args.label}-{backend(url)}.json"
+        SCALE_OUT.mkdir(parents=True, exist_ok=True)
+        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        if args.command == "replicate":
+            data.setdefault("replicated", []).append(replicate(url, *args.copies))
+        else:
+            data["partitioning"] = partitioning(url)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    else:
+        measure(args) if args.command == "measure" else write()
 
 
 if __name__ == "__main__":

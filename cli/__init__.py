@@ -18,10 +18,10 @@ def main() -> None:
 
 def _register() -> None:
     from cli import (backup_cmd, briefing_cmd, demo_cmd, ingest_cmd, refresh_cmd, report_cmd, rules_cmd, schedule_cmd,
-                     serve_cmd, worker_cmd)
+                     serve_cmd, users_cmd, worker_cmd)
 
     for module in (demo_cmd, ingest_cmd, refresh_cmd, schedule_cmd, rules_cmd, serve_cmd, worker_cmd, report_cmd,
-                   briefing_cmd, backup_cmd):
+                   briefing_cmd, backup_cmd, users_cmd):
         for cmd in module.COMMANDS:
             main.add_command(cmd)
 

@@ -15,7 +15,8 @@ dashboard and an ingest run: the copy is one consistent moment. Default: a times
 \b
 示例 / example:
   python app.py backup
-  python app.py backup --out /backup/budget-$(date +%F).db
+  python app.py backup --out /var/backups/budget/            # 目录：按时间命名 / folder: timestamped name
+  python app.py backup --out /var/backups/budget/today.db
 """
 
 RESTORE_HELP = """用备份文件恢复数据库。先完整检查备份（格式、每一页、数据库结构版本），检查不通过则拒绝，当前数据库不变；
@@ -31,8 +32,9 @@ older backup is migrated to the current schema afterwards.
 
 
 @click.command(help=BACKUP_HELP)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="备份文件（默认 data/backups/…）/ backup file (default: data/backups/…)")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="备份文件或目录（目录中按时间命名；默认 data/backups/）/ backup file, or a folder for a timestamped "
+                   "file (default: data/backups/)")
 @db_option
 @fails_cleanly
 def backup(out, db_url):

@@ -44,16 +44,23 @@ def schedule(at, inbox, run_now, db_url):
     from jobs.runner import start_background
     from pipeline import run_daily_job
     from warehouse.db import open_store
+    from warehouse.health import CorruptStoreError, check_pages_of
 
     engine = open_store(db_url, check=True)
     start_background(engine)  # the queue is served between (and during) the daily runs
 
-    def job():
+    def job(check: bool = True):
+        if check:
+            try:
+                check_pages_of(db_url)  # the file may have been damaged since yesterday: never ingest into it
+            except CorruptStoreError as exc:
+                click.echo(f"T+1 未运行 / not run: {exc}", err=True)
+                return
         result = run_daily_job(engine, inbox)
         click.echo(f"T+1 完成 / done: 文件 files {len(result.files)}, 拒收 refused {result.count('refused')}")
 
     if run_now:
-        job()
+        job(check=False)  # just checked by open_store
     click.echo(f"每日 {at} 运行 T+1 任务（Ctrl+C 退出）/ daily T+1 job at {at} (Ctrl+C to stop)")
     build_scheduler(job, at).start()
 

@@ -40,8 +40,9 @@ def gunicorn_argv(host: str, port: int, workers: int) -> list[str]:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="工作进程数（默认 CPU 核数）/ worker processes (default: CPU cores)")
 @click.option("--debug", is_flag=True, help="Dash 开发服务器 / Dash development server")
-@click.option("--jobs/--no-jobs", default=True, show_default=True,
-              help="工作进程同时执行后台任务 / worker processes also run background jobs")
+@click.option("--jobs/--no-jobs", default=True, show_default=True, envvar="BUDGET_SERVE_JOBS",
+              help="工作进程同时执行后台任务（环境变量 BUDGET_SERVE_JOBS=0 同 --no-jobs）/ worker processes also run "
+                   "background jobs")
 @db_option
 @fails_cleanly
 def serve(host, port, workers, debug, jobs, db_url):
@@ -49,7 +50,7 @@ def serve(host, port, workers, debug, jobs, db_url):
     from warehouse.db import open_store, resolve_url
 
     url = resolve_url(db_url)
-    open_store(url, check=True)  # migrate once, before any worker starts; an unreachable store fails here in one line
+    open_store(url)  # migrate once, before any worker starts; an unreachable or damaged store fails here in one line
     click.echo(f"驾驶舱 / dashboard: http://{host}:{port}/", err=True)
     if debug:
         from dashboard import create_app

@@ -31,7 +31,7 @@ def worker(once, poll, db_url):
     from warehouse.db import open_store
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    runner = Runner(open_store(db_url, check=True), poll=poll)
+    runner = Runner(open_store(db_url), poll=poll)
 
     def terminate(_signum, _frame):  # systemd stop: give the job back, then leave
         runner.stop()

@@ -66,9 +66,26 @@ def create_app(db_url: str | None = None) -> dash.Dash:
     return app
 
 
+_SHARED_CALLBACKS: dict = {}  # output key → (map entry, list entry) of callbacks declared outside the pages
+
+
 def _bind_page_callbacks(app: dash.Dash) -> None:
     """Dash hands the callbacks that pages declare with `dash.callback` to whichever app serves a request
-    first; doing that step now keeps every app whole when one process builds several (tests, workers)."""
+    first; doing that step now keeps every app whole when one process builds several (tests, workers). Pages
+    are imported anew for each app, the modules they share (voucher lists, downloads) only once: their
+    callbacks are kept here and handed to every later app as well."""
+    from dash import _callback
+
+    for key, (spec, listed) in _SHARED_CALLBACKS.items():
+        if key not in _callback.GLOBAL_CALLBACK_MAP:
+            _callback.GLOBAL_CALLBACK_MAP[key] = spec
+            _callback.GLOBAL_CALLBACK_LIST.append(listed)
+    pages = {p["module"] for p in dash.page_registry.values()}
+    listed = {c["output"]: c for c in _callback.GLOBAL_CALLBACK_LIST}
+    for key, spec in _callback.GLOBAL_CALLBACK_MAP.items():
+        fn = spec.get("callback")
+        if fn is not None and fn.__module__ not in pages and key in listed:
+            _SHARED_CALLBACKS.setdefault(key, (spec, listed[key]))
     with app.server.test_request_context("/_dash-layout"):
         app.server.preprocess_request()
 

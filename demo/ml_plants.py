@@ -1,7 +1,7 @@
 """The anomalies planted for the ML ranking: payments no rule looks for that an auditor would still question.
 
-- ML_AMOUNT_OUTLIER: a supplier paid 15–50 times what it is usually paid;
-- ML_ECON_MISMATCH: a payee paid under an economic class it has never been paid under, and of another kind
+- ML_AMOUNT_OUTLIER: a supplier paid 10–40 times what it is usually paid;
+- ML_ECON_MISMATCH: a payee paid under an economic class it is (almost) never paid under, and of another kind
   (a staff member paid from an equipment or works line, a hotel paid from a construction project);
 - ML_REPEAT_PAYMENT: one supplier paid by one unit four or five times on consecutive working days, each
   amount ordinary, together well under the procurement limit.
@@ -15,18 +15,24 @@ unit's Benford sequence (Payments.leading), so the plants do not make a unit fai
 from __future__ import annotations
 
 import statistics
+from collections import defaultdict
 
 import numpy as np
 
 from demo import days
 from demo.payments import BAND, LIMIT, ROUND
 
-ML_PER_WORKDAY = 36
-KINDS = {"ML_AMOUNT_OUTLIER": 0.4, "ML_ECON_MISMATCH": 0.35, "ML_REPEAT_PAYMENT": 0.25}
+ML_PER_WORKDAY = 27  # plants; a repeat plant makes 4 or 5 vouchers, so about 37 vouchers a day
+KINDS = {"ML_AMOUNT_OUTLIER": 0.45, "ML_ECON_MISMATCH": 0.45, "ML_REPEAT_PAYMENT": 0.1}
+OUTLIER = (10, 40)  # times the payee's usual amount (the background passes 10 times for 1 voucher in 1,000)
+MISMATCH = (2, 6)  # times the payee's usual amount, under an economic class it is (almost) never paid under
+RARE = 0.1  # … at most this share of its payments so far
 GOODS = ("office", "repair", "service", "misc", "meeting", "training", "material", "equipment")
 CAPITAL = ("equipment", "contract")  # lines a staff member or a hotel is never paid from
 HOSPITALITY = ("meeting", "training")
 MIN_HISTORY = 3  # payments a payee must have had for its "usual" to mean something
+ATTEMPTS = 40  # units tried for one plant
+SAMPLE = 8  # payees of a unit tried for one plant
 FIRST_DAYS = 60  # after the demo's first date: the payees need some history first
 
 
@@ -41,6 +47,9 @@ class MlPlants:
     def schedule(self, y: int, work: list[int]) -> None:
         """Spread the year's ML plants over its working days (into the anomalies' task list)."""
         self.rng = rng = np.random.default_rng([self.a.seed, 11, y])
+        self.by_unit = defaultdict(list)
+        for q in self.a.quotas:
+            self.by_unit[q.unit.idx].append(q)
         rate = ML_PER_WORKDAY * min(1.0, self.a.cast.scale)
         cal, first = days.year(y), self.a.start.toordinal() + FIRST_DAYS
         work = [i for i in work if cal.day(i).toordinal() >= first]
@@ -56,39 +65,46 @@ class MlPlants:
 
     # -- helpers -------------------------------------------------------------------------------------------
     def _units(self):
-        return self.a._units(self.rng)[:40]
+        return self.a._units(self.rng)[:ATTEMPTS]
 
     def _usual(self, payee: int) -> float | None:
         paid = self.payments.usual.get(payee, ())
         return statistics.median(paid) if len(paid) >= MIN_HISTORY else None
 
-    def _quotas(self, unit, modes, need: int = 0):
-        fits = [q for q in self.a.quotas if q.unit is unit and q.mode in modes and not q.closed and q.adjusted > 0
-                and q.remaining > need]
-        return [fits[int(i)] for i in self.rng.permutation(len(fits))]
+    def _quotas(self, unit, modes):
+        fits = [q for q in self.by_unit[unit.idx] if q.mode in modes and not q.closed and q.adjusted > 0
+                and q.remaining > 0]
+        return [fits[int(i)] for i in self.rng.permutation(len(fits))[:3]]
 
-    def _amount(self, unit, ideal: float) -> int | None:
-        """An amount near `ideal` with the unit's next leading digits, or None when a rule would see it."""
-        cents = self.payments.leading(unit.idx, False, ideal)
-        if cents < 100_000 or cents % ROUND == 0 or BAND <= cents < LIMIT:
+    def _payee(self, pool, most: float = float("inf")) -> tuple[int, float] | None:
+        """A payee of `pool` paid before whose usual amount is at most `most` (a few are tried)."""
+        pool = [pool[int(i)] for i in self.rng.permutation(len(pool))[:SAMPLE]]
+        known = [(p, u) for p in pool if self.payments.first_day.get(p) is not None and (u := self._usual(p))
+                 and u <= most]
+        return known[int(self.rng.integers(len(known)))] if known else None
+
+    @staticmethod
+    def _room(q) -> float:
+        """The most a plant takes from a quota: a third of what is left, below the procurement band."""
+        return min(q.remaining / 3, BAND * 0.98)
+
+    def _amounts(self, unit, ideals: list[float], q, payee: int) -> list[int] | None:
+        """Amounts near `ideals` with the unit's next leading digits, each clear of the rules for this payee
+        and quota (a cent more where the same account and amount, or the same amount that day, exists), or
+        None — and then the unit's digit sequence is as it was."""
+        p, state = self.payments, self.payments.digits_state(unit.idx)
+        out = []
+        for ideal in ideals:
+            cents = p.leading(unit.idx, False, ideal)
+            while (payee, cents) in p.dup_keys or (unit.idx, cents) in p.today_amount or cents in out:
+                cents += 1
+            out.append(cents)
+        total = sum(out)
+        if min(out) < 100_000 or any(c % ROUND == 0 or BAND <= c < LIMIT for c in out) or q.remaining < 2 * total \
+                or not p.clear(unit.idx, payee, out[0]) or (len(out) > 1 and p.window(unit.idx, payee) + total >= LIMIT):
+            p.restore_digits(unit.idx, state)
             return None
-        return cents
-
-    def _free(self, unit, payee: int, cents: int) -> int:
-        """`cents` nudged by a cent until no duplicate (same account and amount) or same-day twin is made."""
-        p = self.payments
-        while (payee, cents) in p.dup_keys or (unit.idx, cents) in p.today_amount:
-            cents += 1
-        return cents
-
-    def _pay(self, day, q, payee: int, cents: int, purpose: str | None = None, reserve: int = 8):
-        p = self.payments
-        cents = self._free(q.unit, payee, cents)
-        if p.first_day.get(payee) is None or q.remaining < 2 * cents or not p.clear(q.unit.idx, payee, cents) \
-                or BAND <= cents < LIMIT:
-            return None
-        self.a._reserve(q.unit, payee, day.toordinal() + reserve)
-        return p.pay(q, payee, cents, purpose=purpose)
+        return out
 
     def _record(self, kind: str, unit, v, day, note: str) -> bool:
         self.a.truth.add(kind, "ML_OUTLIER", "voucher", f"{unit.region.code}/{v.no}", day, [v.no], note)
@@ -97,16 +113,16 @@ class MlPlants:
     # -- the plants ----------------------------------------------------------------------------------------
     def amount_outlier(self, day, _arg=None) -> bool:
         for unit in self._units():
-            for q in self._quotas(unit, GOODS)[:3]:
-                pool = [p for p in (q.payees or unit.suppliers.get(q.mode, [])) if self._usual(p)]
-                if not pool:
+            for q in self._quotas(unit, GOODS):
+                room = self._room(q)
+                found = self._payee(q.payees or unit.suppliers.get(q.mode, []), room / OUTLIER[0])
+                if found is None:
                     continue
-                payee = pool[int(self.rng.integers(len(pool)))]
-                usual = self._usual(payee)
-                factor = 10 ** self.rng.uniform(np.log10(15), np.log10(50))
-                cents = self._amount(unit, usual * factor)
-                v = cents and self._pay(day, q, payee, cents)
-                if v:
+                payee, usual = found
+                factor = 10 ** self.rng.uniform(np.log10(OUTLIER[0]), np.log10(min(OUTLIER[1], room / usual)))
+                amounts = self._amounts(unit, [usual * factor], q, payee)
+                if amounts:
+                    v = self.payments.pay(q, payee, amounts[0])
                     return self._record("ML_AMOUNT_OUTLIER", unit, v, day,
                                         f"收款人常规金额约 {usual / 100:,.2f} 元，本笔为其约 {v.cents / usual:.0f} 倍")
         return False
@@ -114,24 +130,24 @@ class MlPlants:
     def econ_mismatch(self, day, _arg=None) -> bool:
         classes = self.payments.classes
         for unit in self._units():
-            if self.rng.random() < 0.5:  # a member of staff paid from a goods, equipment or works line
-                pool, modes, who = unit.employees, ("office", "equipment", "contract", "material", "repair"), "本单位职工"
+            if self.rng.random() < 0.5:  # a member of staff paid from an equipment or works line
+                pool, who = unit.employees, "本单位职工"
             else:  # a hotel or training company paid from an equipment or works line
-                pool = [p for mode in HOSPITALITY for p in unit.suppliers.get(mode, [])]
-                modes, who = CAPITAL, "会议、培训服务商"
-            pool = [p for p in pool if self._usual(p)]
-            if not pool:
+                pool, who = [p for mode in HOSPITALITY for p in unit.suppliers.get(mode, [])], "会议、培训服务商"
+            found = self._payee(pool)
+            if found is None:
                 continue
-            payee = pool[int(self.rng.integers(len(pool)))]
-            for q in self._quotas(unit, modes)[:3]:
-                if q.econ[:3] in classes[payee]:
+            payee, usual = found
+            for q in self._quotas(unit, CAPITAL):
+                seen = classes[payee]
+                if seen[q.econ[:3]] > RARE * sum(seen.values()) or self._room(q) < usual * MISMATCH[1]:
                     continue
-                usual = self._usual(payee)
-                cents = self._amount(unit, usual * 10 ** self.rng.uniform(np.log10(2), np.log10(6)))
-                v = cents and self._pay(day, q, payee, cents)
-                if v:
+                amounts = self._amounts(unit, [usual * 10 ** self.rng.uniform(*np.log10(MISMATCH))], q, payee)
+                if amounts:
+                    before = "、".join(f"{c} 类 {n} 笔" for c, n in sorted(seen.items()))
+                    v = self.payments.pay(q, payee, amounts[0])
                     return self._record("ML_ECON_MISMATCH", unit, v, day,
-                                        f"{who}首次以经济分类 {q.econ} 收款（此前仅 {'、'.join(sorted(classes[payee] - {q.econ[:3]}))} 类）")
+                                        f"{who}以经济分类 {q.econ} 收款（此前收款：{before}）")
         return False
 
     def repeat_payment(self, day, _arg=None) -> bool:
@@ -141,21 +157,18 @@ class MlPlants:
         k = min(len(later) + 1, 4 + int(self.rng.random() < 0.5))
         if k < 4:
             return False
-        p = self.payments
         for unit in self._units():
-            for q in self._quotas(unit, GOODS)[:3]:
-                pool = [x for x in (q.payees or unit.suppliers.get(q.mode, [])) if self._usual(x)]
-                if not pool:
+            for q in self._quotas(unit, GOODS):
+                found = self._payee(q.payees or unit.suppliers.get(q.mode, []), self._room(q) / 6)
+                if found is None:
                     continue
-                payee = pool[int(self.rng.integers(len(pool)))]
-                parts = [self._amount(unit, self._usual(payee) * 10 ** self.rng.uniform(-0.15, 0.15)) for _ in range(k)]
-                if None in parts or max(parts) >= LIMIT or p.window(unit.idx, payee) + sum(parts) >= LIMIT \
-                        or q.remaining < 3 * sum(parts):
+                payee, usual = found
+                parts = self._amounts(unit, [usual * 10 ** self.rng.uniform(-0.15, 0.15) for _ in range(k)], q, payee)
+                if not parts:
                     continue
-                v = self._pay(day, q, payee, parts[0], reserve=later[k - 2] - index + 8)
-                if not v:
-                    continue
-                group = {"unit": unit, "payee": payee, "q": q, "first": day, "vouchers": [v.no]}
+                self.a._reserve(unit, payee, cal.day(later[k - 2]).toordinal())
+                group = {"unit": unit, "payee": payee, "q": q, "first": day,
+                         "vouchers": [self.payments.pay(q, payee, parts[0]).no]}
                 for n, (i, cents) in enumerate(zip(later[:k - 1], parts[1:]), start=2):
                     self.a.tasks[i].append(("ML_REPEAT_FOLLOW", (group, cents, n == k)))
                 return True
@@ -163,10 +176,11 @@ class MlPlants:
 
     def repeat_follow(self, day, arg) -> bool:
         group, cents, last = arg
-        q, unit, payee = group["q"], group["unit"], group["payee"]
-        cents = self._free(unit, payee, cents)
-        if q.remaining >= cents and (unit.idx, payee) not in self.payments.today_payee:
-            group["vouchers"].append(self.payments.pay(q, payee, cents).no)
+        q, unit, payee, p = group["q"], group["unit"], group["payee"], self.payments
+        while (payee, cents) in p.dup_keys or (unit.idx, cents) in p.today_amount:
+            cents += 1
+        if q.remaining >= cents and (unit.idx, payee) not in p.today_payee:
+            group["vouchers"].append(p.pay(q, payee, cents).no)
         if last and len(group["vouchers"]) >= 2:
             account = self.a.cast.payees[payee].account
             self.a.truth.add("ML_REPEAT_PAYMENT", "ML_OUTLIER", "voucher_group", f"{unit.code}|{account}|{group['first']}",

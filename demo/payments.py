@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -76,7 +76,7 @@ class Payments:
         self.reserved: dict[tuple[int, int], int] = {}  # (unit, payee) kept clear for a plant until ordinal
         self.history: dict[int, deque[int]] = defaultdict(lambda: deque(maxlen=6))  # an employee's recent pay
         self.usual: dict[int, deque[int]] = defaultdict(lambda: deque(maxlen=8))  # any payee's recent payments
-        self.classes: dict[int, set[str]] = defaultdict(set)  # economic classes (3 digits) a payee was paid under
+        self.classes: dict[int, Counter] = defaultdict(Counter)  # payments per economic class (3 digits) per payee
         self.refunds: dict[int, list[tuple[Voucher, int]]] = defaultdict(list)
         self.refunded: set[str] = set()
         self.recent: deque[Voucher] = deque(maxlen=4000)  # candidates for planted duplicates
@@ -261,6 +261,14 @@ class Payments:
         self.mantissas[unit][pick] = self._next_mantissa(unit)
         return int(round(10 ** best * 100))
 
+    def digits_state(self, unit: int) -> tuple[list[float], float]:
+        """Where the unit's leading-digit sequence stands, to put it back (restore_digits) when an amount
+        drawn with `leading` is not paid after all: skipped values would bend its digits away from Benford."""
+        return list(self.mantissas[unit]), self.weyl[unit]
+
+    def restore_digits(self, unit: int, state: tuple[list[float], float]) -> None:
+        self.mantissas[unit], self.weyl[unit] = list(state[0]), state[1]
+
     def _next_mantissa(self, unit: int) -> float:
         self.weyl[unit] = (self.weyl[unit] + PHI) % 1.0
         return self.weyl[unit]
@@ -375,7 +383,7 @@ class Payments:
             if q.mode == "wage":
                 self.history[payee].append(cents)
             self.usual[payee].append(cents)
-            self.classes[payee].add(q.econ[:3])
+            self.classes[payee][q.econ[:3]] += 1
         row = self.static[q.idx].copy()
         row.update(voucher_no=no, pay_date=self.day, payee_name=p.name, payee_account=p.account, payee_bank=p.bank,
                    amount=money(cents), orig_voucher_no=orig or "",

@@ -12,7 +12,7 @@ the statement that writes the vouchers, whatever writes them — a load, a redel
 — so a sum over them is the sum over PAY, exactly. On SQLite the loader adds a whole file per class in the same
 transaction instead, the triggers standing aside for it (warehouse/pay_sums.py, revision 0010).
 """
-from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String, Table
+from sqlalchemy import BigInteger, Column, Date, DateTime, Index, Integer, PrimaryKeyConstraint, String, Table, text
 
 from warehouse.schema import bgt, metadata, pay
 
@@ -54,6 +54,8 @@ def _pay_sums(name: str, period: str, *extra) -> Table:
         Column("amount_fen", BigInteger, nullable=False),
         Column("vouchers", Integer, nullable=False),
         Index(f"ix_{name}_class", period, "region_code", "quota_id", "unit_code"),
+        # the rows a load emptied (normally none): what PostgreSQL's triggers delete after each load (revision 0011)
+        Index(f"ix_{name}_empty", period, postgresql_where=text("vouchers = 0"), sqlite_where=text("vouchers = 0")),
         *extra,
     )
 

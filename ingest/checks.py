@@ -9,6 +9,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ingest import lookup
 from ingest.standard import REPORTS
@@ -37,10 +38,16 @@ def _not_after_business_date(frame, meta, fx, ctx, fld):
     fx.add_mask("DATE_AFTER_BUSINESS_DATE", late.fillna(False), frame, fld, _h(meta, fld), iso)
 
 
+def _plain(s: pd.Series) -> list:
+    """A column as plain Python values, None where missing (a column at a time, not value by value)."""
+    if s.dtype == "str":
+        return pa.array(s, from_pandas=True).to_pylist()
+    return s.astype(object).where(s.notna(), None).tolist()
+
+
 def _key_tuples(frame, cols: list[str]) -> list[tuple]:
     """Row keys as plain Python tuples (None where a part is missing)."""
-    lists = [[None if pd.isna(v) else v for v in frame[c].tolist()] for c in cols]
-    return list(zip(*lists))
+    return list(zip(*[_plain(frame[c]) for c in cols]))
 
 
 def _stored_duplicates(frame, meta, fx, ctx, report):
@@ -143,32 +150,60 @@ def check_pay(frame, meta, fx, ctx):
 
 
 def _check_pay_quota(frame, meta, fx, ctx):
-    """Quota must exist; classification should match it; cumulative payments should stay within it."""
-    cols = ["region_code", "pay_date", "quota_id", "func_code", "econ_code", "fund_type", "amount_fen", "line_no"]
-    rows = _key_tuples(frame, cols)
-    keyed = [(r, int(d[:4]), q) if d and q else None for r, d, q, *_ in rows]
-    wanted = [k for k in keyed if k]
+    """Quota must exist; classification should match it; cumulative payments should stay within it.
+
+    Column-wise: each row is joined to its stored quota, and the running balance of a quota through the file
+    (in line order) is its amount, adjustments and payments so far less the cumulative sum of the file's rows.
+    """
+    has = (frame["pay_date"].notna() & (frame["quota_id"] != "")).to_numpy(dtype=bool)
+    if not has.any():
+        return
+    rows = np.flatnonzero(has)
+    sub = frame.iloc[rows].reset_index(drop=True)
+    key = pd.DataFrame({"region_code": sub["region_code"], "year": sub["pay_date"].str.slice(0, 4).astype("int64"),
+                        "quota_id": sub["quota_id"]})
+    wanted = _key_tuples(key.drop_duplicates(), list(key.columns))
     stored = lookup.quotas(ctx.conn, wanted, None)
     adjustments = lookup.quota_adjustments(ctx.conn, wanted, None)
     paid = lookup.paid_by_quota(ctx.conn, [(k[0], k[2]) for k in stored], ctx.replacing_file_id)
-    balance: dict[tuple, int] = {}
-    for key, (region, _, qid, func_code, econ_code, fund_type, amount, line) in zip(keyed, rows):
-        if key is None:
-            continue
-        quota = stored.get(key)
-        if quota is None:
-            fx.add("PAY_QUOTA_UNKNOWN", line, _h(meta, "quota_id"), qid, f"{region}，{key[1]} 年度")
-            continue
-        for fld, v in (("func_code", func_code), ("econ_code", econ_code), ("fund_type", fund_type)):
-            if v and v != (quota[fld] or ""):
-                fx.add("PAY_QUOTA_MISMATCH", line, _h(meta, fld), v, quota[fld] or "（空）")
-        adjusted = int(quota["amount_fen"]) + adjustments.get(key, 0)
-        if key not in balance:
-            balance[key] = adjusted - paid.get((key[0], key[2]), 0)
-        if amount is not None:
-            balance[key] -= int(amount)
-            if balance[key] < 0 and amount > 0:
-                fx.add("PAY_OVER_QUOTA", line, _h(meta, "amount"), qid, _fen_text(adjusted))
+    quotas = pd.DataFrame([(*k, q["func_code"] or "", q["econ_code"] or "", q["fund_type"] or "",
+                            int(q["amount_fen"]) + adjustments.get(k, 0), paid.get((k[0], k[2]), 0))
+                           for k, q in stored.items()],
+                          columns=["region_code", "year", "quota_id", "q_func_code", "q_econ_code", "q_fund_type",
+                                   "adjusted", "paid"])
+    m = key.merge(quotas.astype({"year": "int64", "adjusted": "Int64", "paid": "Int64"}), how="left",
+                  on=["region_code", "year", "quota_id"])
+    found = m["adjusted"].notna().to_numpy()
+
+    def full(mask) -> np.ndarray:  # a mask over the file's rows from one over `sub`
+        out = np.zeros(len(frame), dtype=bool)
+        out[rows[np.asarray(mask, dtype=bool)]] = True
+        return out
+
+    def full_values(values) -> pd.Series:
+        out = pd.Series("", index=frame.index, dtype=object)
+        out.iloc[rows] = list(values)
+        return out
+
+    h = _h(meta, "quota_id")
+    if not found.all():
+        fx.add_mask("PAY_QUOTA_UNKNOWN", full(~found), frame, None, h, values=frame["quota_id"],
+                    expected=full_values(m["region_code"] + "，" + m["year"].astype("str") + " 年度"))
+    if not found.any():
+        return
+    for fld in ("func_code", "econ_code", "fund_type"):
+        v, stored_v = sub[fld].fillna(""), m[f"q_{fld}"].fillna("")
+        differs = found & (v != "").to_numpy() & (v != stored_v).to_numpy()
+        if differs.any():
+            fx.add_mask("PAY_QUOTA_MISMATCH", full(differs), frame, None, _h(meta, fld), values=frame[fld],
+                        expected=full_values(stored_v.replace("", "（空）")))
+    amount = sub["amount_fen"]
+    spent = amount.fillna(0).groupby([m["region_code"], m["year"], m["quota_id"]], sort=False).cumsum()
+    balance = m["adjusted"] - m["paid"] - spent
+    over = found & (balance < 0).fillna(False).to_numpy() & (amount > 0).fillna(False).to_numpy()
+    if over.any():
+        fx.add_mask("PAY_OVER_QUOTA", full(over), frame, None, _h(meta, "amount"), values=frame["quota_id"],
+                    expected=full_values(m["adjusted"].map(lambda v: _fen_text(v) if pd.notna(v) else "")))
 
 
 def _check_refunds(frame, meta, fx, ctx):
@@ -179,13 +214,13 @@ def _check_refunds(frame, meta, fx, ctx):
     fx.add_mask("PAY_REFUND_ORIG_REQUIRED", refund & (frame["orig_voucher_no"] == ""), frame, "orig_voucher_no", h)
     named = refund & (frame["orig_voucher_no"] != "")
     rows = frame[named]
-    keys = list(zip(rows["region_code"], rows["orig_voucher_no"]))
+    keys = _key_tuples(rows, ["region_code", "orig_voucher_no"])
     stored = lookup.vouchers(ctx.conn, keys, ctx.replacing_file_id)
-    in_file = {(r, v): (u, a) for r, v, u, a in zip(frame["region_code"], frame["voucher_no"], frame["unit_code"],
-                                                     frame["amount_fen"]) if pd.notna(a) and a > 0}
+    originals = frame[frame["voucher_no"].isin(rows["orig_voucher_no"]) & (frame["amount_fen"] > 0).fillna(False)]
+    in_file = {(r, v): (u, a) for r, v, u, a in zip(*(_plain(originals[c]) for c in
+                                                      ("region_code", "voucher_no", "unit_code", "amount_fen")))}
     refunded: dict[tuple, int] = {}
-    for i in np.flatnonzero(named.to_numpy()):
-        r = frame.iloc[i]
+    for r in rows.itertuples(index=False):
         key = (r.region_code, r.orig_voucher_no)
         line = int(r.line_no)
         if key in stored:

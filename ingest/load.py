@@ -19,6 +19,7 @@ from typing import Callable
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from ingest import lookup
 from ingest.delivery import parse_file_name, sha256_of
@@ -27,9 +28,10 @@ from ingest.rules import RULES, message
 from ingest.standard import CODE_TABLES, LOAD_ORDER, REPORTS
 from ingest.store_write import insert_rows, upsert_code_rows
 from ingest.validate import Checked, FileContext, validate
-from ingest.lock import ingest_lock
+from ingest.lock import ingest_lock, work_lock
 from warehouse import pay_sums
-from warehouse.db import DATA_DIR
+from pipeline import mark_refresh_due
+from warehouse.db import DATA_DIR, StoreError, first_line
 from warehouse.schema import REPORT_TABLES, file_change, finding, ingest_file, ingest_run
 
 # The own date of a transaction row: a late or redelivered row changes the figures from that date on.
@@ -55,6 +57,7 @@ class RunResult:
     files: list[FileOutcome] = field(default_factory=list)
     batch_findings: int = 0
     seconds: float = 0.0
+    loading: str | None = None  # the file being loaded, named when the store goes away mid-file
 
     @property
     def earliest_touched(self) -> dt.date | None:
@@ -73,19 +76,49 @@ def ingest_dates(engine: Engine, inbox: Path, days: list[dt.date], *, run_by: st
                  progress: Callable[[str], None] | None = None) -> RunResult:
     """Load the business dates given, in order, under the store's ingest lock."""
     inbox = Path(inbox)
-    with ingest_lock(engine):
-        run_id = _start_run(engine, inbox, days, run_by or _who())
-        result = RunResult(run_id)
+    who = run_by or _who()
+    with ingest_lock(engine), work_lock(engine):
+        result = RunResult(0)
         started = time.monotonic()
         try:
+            result.run_id = _start_run(engine, inbox, days, who)
             for day in days:
                 _ingest_day(engine, inbox, day, result, progress)
-        except BaseException:
-            _finish_run(engine, result, "failed", time.monotonic() - started)
+        except BaseException as exc:
+            if result.run_id:
+                _best_effort(_finish_run, engine, result, "failed", time.monotonic() - started)
+                _best_effort(_audit, engine, who, inbox, days, result, "failed")
+            if isinstance(exc, DBAPIError):
+                raise StoreError(_gone(exc, result)) from exc
             raise
         result.seconds = time.monotonic() - started
         _finish_run(engine, result, "completed", result.seconds)
+    _audit(engine, who, inbox, days, result, "completed")
     return result
+
+
+def _audit(engine: Engine, who: str, inbox: Path, days: list[dt.date], result: RunResult, status: str) -> None:
+    """Every ingest run in the audit log, whoever started it (command line, scheduler, job runner)."""
+    from auth import audit
+
+    audit.record(engine, audit.INGEST, username=who, target=str(inbox), run_id=result.run_id, status=status,
+                 date_from=min(days), date_to=max(days), files=len(result.files), loaded=result.count("loaded"),
+                 refused=result.count("refused"))
+
+
+def _best_effort(record, *args) -> None:
+    """Record a failed run if the store still answers; the store being gone is what is reported, not this."""
+    try:
+        record(*args)
+    except DBAPIError:
+        pass
+
+
+def _gone(exc: DBAPIError, result: RunResult) -> str:
+    where = f"正在载入的文件 {result.loading} 已整体回滚，" if result.loading else ""
+    return (f"导入中断：数据库连接断开或数据库不可写（{first_line(exc.orig or exc)}）。{where}此前已载入的文件保持不变。"
+            f"请在数据库恢复后重新运行同一导入命令完成导入 / the store went away mid-ingest: the file being loaded was "
+            f"rolled back, files loaded before it are kept; rerun the same command")
 
 
 def _who() -> str:
@@ -169,7 +202,9 @@ def _ingest_day(engine: Engine, inbox: Path, day: dt.date, result: RunResult, pr
     with engine.connect() as conn:
         codes = lookup.read_code_tables(conn)
     for path in files:
+        result.loading = path.name
         outcome = _ingest_file(engine, path, day, result.run_id, manifest, codes)
+        result.loading = None
         result.files.append(outcome)
         if outcome.status == "loaded" and outcome.report in CODE_TABLES:
             with engine.connect() as conn:
@@ -216,15 +251,19 @@ def _ingest_file(engine: Engine, path: Path, day: dt.date, run_id: int, manifest
         warnings = sum(1 for f in findings if f["severity"] == "warning")
         if errors:
             if latest is not None and latest["status"] == "refused" and latest["sha256"] == sha \
-                    and _same_findings(conn, latest["id"], findings):
+                    and latest["quarantine_path"] and _same_findings(conn, latest["id"], findings):
                 return _record_unchanged(conn, run_id, day, name, report, sha, latest)
-            qpath = _quarantine(path, day, findings)
+            qpath, unwritten = _quarantine(path, day, findings)
+            if unwritten:
+                findings, errors = findings + [unwritten], errors + 1
             _insert_file_record(conn, run_id, day, name, report, fn, sha, "refused", rows, total, errors, warnings,
-                                findings, quarantine_path=str(qpath))
+                                findings, quarantine_path=str(qpath) if qpath else None)
             return FileOutcome(day, name, report, "refused", rows, total, errors, warnings)
         file_id = _insert_file_record(conn, run_id, day, name, report, fn, sha, "loaded", rows, total, errors,
                                       warnings, findings)
         earliest = _load_rows(conn, report, checked, file_id, day, loaded)
+        if earliest is not None:
+            mark_refresh_due(conn, earliest)
         return FileOutcome(day, name, report, "loaded", rows, total, errors, warnings, earliest)
 
 
@@ -297,19 +336,27 @@ def _manifest_findings(name: str, manifest: _Manifest, rows: int, total: int | N
     return out
 
 
-def _quarantine(path: Path, day: dt.date, findings: list[dict]) -> Path:
-    """Copy the refused file and its findings aside; written to a temp name first, so a crash leaves no half file."""
+def _quarantine(path: Path, day: dt.date, findings: list[dict]) -> tuple[Path | None, dict | None]:
+    """Copy the refused file and its findings aside. Both are written under temporary names and renamed only
+    once both are whole, so a crash or a full disk leaves no half-written file (and an earlier copy as it was).
+    Returns the copy's path, or None and a QUARANTINE_WRITE finding when the copy could not be written."""
     target = quarantine_dir() / f"{day:%Y%m%d}"
-    target.mkdir(parents=True, exist_ok=True)
-    dest = target / path.name
-    tmp = target / f".{path.name}.tmp"
-    shutil.copyfile(path, tmp)
-    os.replace(tmp, dest)
-    report = target / f"{path.name}.findings.json"
-    tmp = target / f".{report.name}.tmp"
-    tmp.write_text(json.dumps(findings, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, report)
-    return dest
+    dest, report = target / path.name, target / f"{path.name}.findings.json"
+    temps = [target / f".{dest.name}.tmp", target / f".{report.name}.tmp"]
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, temps[0])
+        temps[1].write_text(json.dumps(findings, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(temps[0], dest)
+        os.replace(temps[1], report)
+    except OSError as exc:
+        for tmp in temps:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+        return None, _finding("QUARANTINE_WRITE", value=exc.strerror or type(exc).__name__, expected=str(target))
+    return dest, None
 
 
 def _insert_file_record(conn, run_id, day, name, report, fn, sha, status, rows, total, errors, warnings, findings,

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _FULL = "０１２３４５６７８９．，－／：＋（）"
 _HALF = "0123456789.,-/:+()"
@@ -23,9 +25,16 @@ def clean_text(s: pd.Series) -> pd.Series:
 def clean_number_text(s: pd.Series) -> pd.Series:
     """Codes, amounts and dates: trimmed, full-width digits and punctuation made half-width."""
     s = s.str.strip()
-    if s.str.contains(r"[\uff01-\uff5e]", regex=True).any():
+    if not _all_ascii(s) and s.str.contains(r"[\uff01-\uff5e]", regex=True).any():
         s = s.str.translate(_FW_TABLE).str.strip()
     return s
+
+
+def _all_ascii(s: pd.Series) -> bool:
+    """True when no cell has a non-ASCII character (a byte scan in pyarrow: the usual case, decided at once)."""
+    if s.dtype != "str" or s.empty:
+        return s.empty
+    return bool(pc.all(pc.string_is_ascii(pa.array(s, from_pandas=True))).as_py() is not False)
 
 
 def parse_hundredths(s: pd.Series, max_decimals: int = 2) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:

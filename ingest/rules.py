@@ -29,6 +29,8 @@ _RULES = (
     Rule("FILE_ENCODING", "error", ALL, False, "文件无法按 UTF-8 或 GB18030 解码（{value}），请以 UTF-8 或 GB18030 编码重新导出"),
     Rule("FILE_PARSE", "error", ALL, False, "文件无法解析：{value}。请检查文件是否损坏或被截断"),
     Rule("FILE_TOO_LARGE", "error", ALL, False, "文件过大（{value}），超过单个文件上限 {expected}，请分拆为 _001、_002… 多个文件"),
+    Rule("QUARANTINE_WRITE", "error", ALL, False,
+         "拒收文件无法写入隔离区 {expected}（{value}）；文件未载入，请检查该目录的磁盘空间与写权限后重新导入"),
     Rule("HEADER_MISSING", "error", ALL, False, "缺少必填列“{expected}”"),
     Rule("HEADER_DUPLICATE", "error", ALL, False, "列名“{value}”重复出现"),
     Rule("ROW_FIELD_COUNT", "error", ALL, False, "该行有 {value} 个字段，与表头的 {expected} 列不一致"),

@@ -8,6 +8,8 @@ import datetime as dt
 from contextlib import nullcontext
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -24,17 +26,23 @@ def _columns(report: str) -> list[str]:
 
 
 def _as_lists(frame: pd.DataFrame, cols: list[str]) -> list[list]:
-    """Column values as Python objects with None for empty (empty text is stored as NULL)."""
-    out = []
-    for c in cols:
-        s = frame[c]
-        if s.dtype == "str" or s.dtype == object:
-            vals = [None if (v is None or v == "" or v is pd.NA or (isinstance(v, float) and v != v)) else v
-                    for v in s.tolist()]
-        else:
-            vals = [None if pd.isna(v) else int(v) for v in s.tolist()]
-        out.append(vals)
-    return out
+    """Column values as Python objects with None for empty (empty text is stored as NULL).
+
+    Converted a column at a time by pyarrow / numpy, not value by value: this runs on every row loaded.
+    """
+    return [py_values(frame[c]) for c in cols]
+
+
+def py_values(s: pd.Series) -> list:
+    """A column as a list of plain Python values (str / int), None where missing or empty text."""
+    if s.dtype == "str" or s.dtype == object:
+        arr = pa.array(s, from_pandas=True)
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr).to_pylist()
+        return [None if (v is None or v == "" or v is pd.NA or (isinstance(v, float) and v != v)) else v
+                for v in s.tolist()]
+    return s.to_numpy(dtype=object, na_value=None).tolist() if s.dtype == "Int64" else \
+        [None if pd.isna(v) else int(v) for v in s.tolist()]
 
 
 def rows_for(frame: pd.DataFrame, report: str, file_id: int, day: dt.date) -> tuple[list[str], list[tuple]]:

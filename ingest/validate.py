@@ -184,7 +184,7 @@ def _check_code_column(frame, c: Col, meta, fx: Findings, known: set[str] | None
         is_known = pd.Series(False, index=s.index)
         for y in years.dropna().unique():
             at = years == y
-            is_known[at] = s[at].isin(known_by_year(y))
+            is_known[at] = s[at].isin(known_by_year(int(y)))
         sets = years
     else:
         is_known = s.isin(known)
@@ -197,7 +197,7 @@ def _check_code_column(frame, c: Col, meta, fx: Findings, known: set[str] | None
     padded_hits = pd.Series([None] * len(s), index=s.index, dtype=object)
     for i in np.flatnonzero(unknown.to_numpy()):
         v = s.iloc[i]
-        pool = (known_by_year(sets.iloc[i]) if pd.notna(sets.iloc[i]) else set()) if sets is not None else known
+        pool = (known_by_year(int(sets.iloc[i])) if pd.notna(sets.iloc[i]) else set()) if sets is not None else known
         for k in (1, 2, 3):
             if "0" * k + v in pool:
                 padded_hits.iloc[i] = "0" * k + v
@@ -261,11 +261,11 @@ def validate(raw: RawTable, report: str, ctx: FileContext) -> Checked:
     return Checked(frame, fx.finish())
 
 
-def _year_series(frame: pd.DataFrame, rep: Report) -> list:
-    """The fiscal year each row's codes are checked against (BGT: 预算年度; PAY: year of pay_date)."""
+def _year_series(frame: pd.DataFrame, rep: Report) -> pd.Series:
+    """The fiscal year each row's codes are checked against (BGT: 预算年度; PAY: year of pay_date); NaN if none."""
     if "year" in rep.cols and rep.cols["year"].kind == "int":
-        return [int(y) if pd.notna(y) else None for y in frame["year"]]
+        return frame["year"].astype("float64")
     for f in ("pay_date", "issued_date", "date"):
         if f in rep.cols:
-            return [int(d[:4]) if isinstance(d, str) else None for d in frame[f]]
-    return [None] * len(frame)
+            return pd.to_numeric(frame[f].str.slice(0, 4), errors="coerce").astype("float64")
+    return pd.Series(np.nan, index=frame.index)

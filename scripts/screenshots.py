@@ -16,8 +16,9 @@ sys.path.insert(0, str(ROOT))
 
 from selenium.webdriver.common.by import By  # noqa: E402
 
+from tests.auth_support import login_browser, temporary_admin  # noqa: E402
 from tests.browser_support import PHONE, Browser, served  # noqa: E402
-from warehouse.db import resolve_url  # noqa: E402
+from warehouse.db import open_store, resolve_url  # noqa: E402
 
 PHONE_PAGES = ("/", "/ingest")
 
@@ -32,9 +33,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--query", default="", help="view to photograph, e.g. date=2026-06-30&region=419900")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, served(resolve_url(args.db), Path(tmp) / "serve.log") as base:
+    url = resolve_url(args.db)
+    with tempfile.TemporaryDirectory() as tmp, served(url, Path(tmp) / "serve.log") as base, \
+            temporary_admin(open_store(url)) as (username, password):
         browser = Browser(base)
         try:
+            login_browser(browser, username, password)
             browser.open("/" + (f"?{args.query}" if args.query else ""), "总览")
             pages = [(a.get_attribute("pathname"), a.get_attribute("search"), a.text)
                      for a in browser.driver.find_elements(By.CSS_SELECTOR, ".navbar a")]

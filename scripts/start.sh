@@ -42,4 +42,15 @@ if [ "$completed_runs" -eq 0 ]; then
   "$py" app.py refresh --only alerts --from "$(date -d "$to - 60 days" +%F)" --to "$to"
 fi
 
+# The dashboard needs a login: a store without users gets one demo user of each role, their passwords printed
+# this once (python app.py users reset-password NAME prints a new one).
+"$py" - <<'PY' || "$py" app.py users demo
+import sys
+
+from auth.users import count_users
+from warehouse.db import open_store
+
+sys.exit(0 if count_users(open_store()) else 1)
+PY
+
 exec "$py" app.py serve --host 127.0.0.1 --port 8050  # prints the URL

@@ -1,8 +1,8 @@
 """Real-browser testing: the production server (`python app.py serve`, gunicorn) on a free local port and
 Debian's headless chromium driven by selenium through Debian's chromedriver (no browser download).
 
-Test modules import the fixtures from here (one server and one browser per module) and define
-`dashboard_store_url`, the store the server reads. scripts/screenshots.py reuses `served` and `Browser`.
+Test modules import the fixtures from here (one server and one browser, logged in as an admin, per module) and
+define `dashboard_store_url`, the store the server reads. scripts/screenshots.py reuses `served` and `Browser`.
 """
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def _wait_until_up(base: str, proc: subprocess.Popen, log_path: Path) -> None:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
         try:
-            with urllib.request.urlopen(f"{base}/_dash-layout", timeout=5):
+            with urllib.request.urlopen(f"{base}/login", timeout=5):  # the one page served without a login
                 return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
@@ -189,7 +189,12 @@ def dashboard_server(dashboard_store_url, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser(dashboard_server):
+def browser(dashboard_server, dashboard_store_url):
+    """A browser logged in as an admin (who may open every page)."""
+    from tests.auth_support import browser_login
+    from warehouse.db import open_store
+
     b = Browser(dashboard_server)
+    browser_login(b, open_store(dashboard_store_url))
     yield b
     b.quit()

@@ -1,7 +1,14 @@
-"""Shared fixtures: a real, migrated store on SQLite and, for `store_any`, on PostgreSQL too.
+"""Shared fixtures: a real, migrated store, and every test that asks for one runs on both databases.
 
-PostgreSQL is the server at 127.0.0.1:5432 (database `test`, trust auth) that the test command starts; each
-test gets its own schema there, so tests never see each other's rows.
+`store` (an Engine) and `store_url` are parametrized over the backends: the embedded SQLite file and
+PostgreSQL (the server at 127.0.0.1:5432, database `test`, trust auth, which the test command starts).
+`BUDGET_TEST_BACKENDS=sqlite` (or `postgresql`) narrows a local run to one backend; CI runs both.
+
+Fresh stores must be cheap, since most tests get one: SQLite copies a migrated template file; PostgreSQL
+migrates one schema per session (a migration costs ~1.5 s) and empties it before each test (every table
+deleted, the template's seeded rows put back, sequences set back) in a few tens of milliseconds. A test that
+needs more stores beside that one (a faulted store and its reference) asks `new_store_url()` for another
+empty store on the same backend.
 """
 from __future__ import annotations
 
@@ -11,10 +18,19 @@ import uuid
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from warehouse import db
 
 PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS = tuple(os.environ.get("BUDGET_TEST_BACKENDS", "sqlite,postgresql").split(","))
+
+
+@pytest.fixture(autouse=True)
+def _quarantine_in_tmp(tmp_path_factory, monkeypatch):
+    """Refused files go to a temporary quarantine, never into the repository's data/quarantine."""
+    if "BUDGET_QUARANTINE" not in os.environ:
+        monkeypatch.setenv("BUDGET_QUARANTINE", str(tmp_path_factory.mktemp("quarantine")))
 
 
 @pytest.fixture(scope="session")
@@ -35,31 +51,124 @@ def sqlite_url(tmp_path, _sqlite_template):
     return f"sqlite:///{path}"
 
 
-@pytest.fixture
-def pg_url():
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = db.make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+def _schema_url(schema: str) -> str:
+    return f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+
+class _PgSchemas:
+    """Migrated schemas on the test server: one reused (emptied per test) and any made for a single test."""
+
+    def __init__(self):
+        self.admin = db.make_engine(PG_URL)
+        self.made: list[str] = []
+        self.shared: str | None = None
+        self.template: dict = {}
+
+    def new(self) -> str:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with self.admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        self.made.append(schema)
+        db.open_store(_schema_url(schema))
+        return schema
+
+    def _remember_template(self, schema: str) -> None:
+        """What a just-migrated schema holds (seeded rows, sequence positions), kept in a schema beside it."""
+        with self.admin.begin() as conn:
+            tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s "
+                                       "AND tablename <> 'alembic_version' ORDER BY 1"), {"s": schema}).scalars().all()
+            seqs = conn.execute(text("SELECT sequencename, COALESCE(last_value, start_value), last_value IS NOT NULL "
+                                     "FROM pg_sequences WHERE schemaname = :s"), {"s": schema}).all()
+            conn.execute(text(f'CREATE SCHEMA "{schema}_tpl"'))
+            seeded = []
+            for t in tables:
+                if conn.execute(text(f'SELECT EXISTS (SELECT 1 FROM "{schema}"."{t}")')).scalar():
+                    conn.execute(text(f'CREATE TABLE "{schema}_tpl"."{t}" AS SELECT * FROM "{schema}"."{t}"'))
+                    seeded.append(t)
+        self.made.append(f"{schema}_tpl")
+        self.template = {"tables": tables, "seeded": seeded, "seqs": seqs}
+
+    def _empty(self, schema: str) -> None:
+        t = self.template
+        with self.admin.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+            conn.execute(text("SET LOCAL session_replication_role = replica"))  # no triggers, no FK order
+            for table in t["tables"]:
+                conn.execute(text(f'DELETE FROM "{schema}"."{table}"'))
+            for table in t["seeded"]:
+                conn.execute(text(f'INSERT INTO "{schema}"."{table}" SELECT * FROM "{schema}_tpl"."{table}"'))
+            for seq, value, called in t["seqs"]:
+                conn.execute(text("SELECT setval(:q, :v, :c)"), {"q": f'"{schema}"."{seq}"', "v": value, "c": called})
+
+    def fresh_shared(self) -> str:
+        """The reused schema, emptied; a new one if something still holds a lock on it."""
+        if self.shared is not None:
+            try:
+                self._empty(self.shared)
+                return self.shared
+            except OperationalError:
+                self.shared = None
+        self.shared = self.new()
+        self._remember_template(self.shared)
+        return self.shared
+
+    def drop_all(self) -> None:
+        with self.admin.begin() as conn:
+            for schema in self.made:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _pg_schemas():
+    schemas = _PgSchemas()
+    yield schemas
+    schemas.drop_all()
 
 
 @pytest.fixture
-def store(sqlite_url):
-    """A migrated SQLite store (the embedded default)."""
-    engine = db.open_store(sqlite_url)
+def pg_url(_pg_schemas):
+    """An empty, migrated PostgreSQL store (the session's reused schema)."""
+    return _schema_url(_pg_schemas.fresh_shared())
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request):
+    """The URL of an empty migrated store, once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+@pytest.fixture
+def store(store_url):
+    """A migrated store: the test runs on the embedded SQLite store and on PostgreSQL."""
+    engine = db.open_store(store_url)
     yield engine
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_any(request):
-    """The same test on the embedded SQLite store and on PostgreSQL."""
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-    engine = db.open_store(url)
-    yield engine
-    engine.dispose()
+@pytest.fixture
+def new_store_url(store_url, tmp_path, _sqlite_template, _pg_schemas):
+    """A factory of further empty stores on the backend of `store_url`."""
+    def make() -> str:
+        if store_url.startswith("sqlite"):
+            path = tmp_path / f"store-{uuid.uuid4().hex[:8]}.db"
+            shutil.copy(_sqlite_template, path)
+            return f"sqlite:///{path}"
+        return _schema_url(_pg_schemas.new())
+    return make
+
+
+@pytest.fixture
+def store_any(store):
+    """Older name of `store` (both backends)."""
+    return store
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_store_url(request, tmp_path_factory, _sqlite_template, _pg_schemas):
+    """A store of its own for a module whose tests only read what its fixture built, on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("module") / "store.db"
+        shutil.copy(_sqlite_template, path)
+        return f"sqlite:///{path}"
+    return _schema_url(_pg_schemas.new())

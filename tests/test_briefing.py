@@ -294,23 +294,30 @@ def test_the_daily_job_writes_the_previous_quarter_once_on_the_first_working_day
     assert maybe_write_previous_quarter(engine, dt.date(2024, 7, 1), tmp_path) is None  # no data for 2024Q2
 
 
-def test_a_background_job_reports_progress_until_done(city, tmp_path, quick_charts):
+def test_a_briefing_job_reports_progress_until_done(city, tmp_path, quick_charts):
+    import threading
     import time
 
     from briefing import jobs
+    from jobs.runner import Runner
 
     engine, _, _ = city
-    job = jobs.start(engine, "2026Q3", "419901", tmp_path)
+    job = jobs.enqueue(engine, "2026Q3", "419901", tmp_path, requested_by="张三")
+    assert jobs.status(engine, job)["state"] == jobs.QUEUED
+    worker = threading.Thread(target=Runner(engine).run_one)
+    worker.start()
     seen = []
-    while (status := jobs.status(tmp_path, job))["state"] == jobs.RUNNING:
+    while (status := jobs.status(engine, job))["state"] in (jobs.QUEUED, jobs.RUNNING):
         seen.append(status["done"])
         time.sleep(0.05)
+    worker.join()
     assert status["state"] == jobs.DONE, status
     assert seen == sorted(seen) and status["done"] == status["total"]
+    assert status["files"] == [p.name for p in list_briefings(tmp_path)[0].files.values()]
     assert [b.region for b in list_briefings(tmp_path)] == ["419901"]
-    failed = jobs.start(engine, "2099Q1", None, tmp_path)
-    while (status := jobs.status(tmp_path, failed))["state"] == jobs.RUNNING:
-        time.sleep(0.05)
+    failed = jobs.enqueue(engine, "2099Q1", None, tmp_path)
+    Runner(engine).run_one()
+    status = jobs.status(engine, failed)
     assert status["state"] == jobs.FAILED and "尚未结束" in status["message"]
 
 

@@ -1,16 +1,24 @@
 """The 简报 page in a real browser: 生成 writes the quarter's briefing in the background with a progress bar, and
-the written files are listed and download as they are on disk."""
+the written files are listed and download as they are on disk.
+
+The server is deployed as in production: two gunicorn workers that leave jobs to a separate `worker` process,
+so a poll lands on either worker and reads the job's progress from the store — and still does after both
+workers were killed and respawned mid-briefing."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 
 from briefing.archive import ENV, list_briefings
 from tests import briefing_city
-from tests.browser_support import browser, dashboard_server  # noqa: F401  (fixtures)
+from tests.browser_support import ROOT, WAIT_S, browser, served  # noqa: F401  (fixtures)
 from warehouse import db
 
 VIEW = "?date=2026-10-08&region=419900"  # the first working day after 2026Q3
@@ -37,6 +45,47 @@ def dashboard_store_url(tmp_path_factory, briefing_dir):
     return url
 
 
+@pytest.fixture(scope="module")
+def job_worker(dashboard_store_url, tmp_path_factory):
+    """`python app.py worker`, the process that runs the jobs the page queues."""
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "app.py", "worker", "--poll", "0.2", "--db", dashboard_store_url],
+                                cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    yield proc
+    proc.terminate()  # SIGTERM: gives an unfinished job back to the queue and exits
+    proc.wait(WAIT_S)
+
+
+@pytest.fixture(scope="module")
+def dashboard_server(dashboard_store_url, tmp_path_factory, job_worker):
+    before = os.environ.get("BUDGET_SERVE_JOBS")
+    os.environ["BUDGET_SERVE_JOBS"] = "0"  # serve --no-jobs: the worker process runs them
+    try:
+        with served(dashboard_store_url, tmp_path_factory.mktemp("server") / "serve.log", workers=2) as base:
+            yield base
+    finally:
+        if before is None:
+            os.environ.pop("BUDGET_SERVE_JOBS")
+        else:
+            os.environ["BUDGET_SERVE_JOBS"] = before
+
+
+def gunicorn_workers(base: str) -> list[int]:
+    """The pids of the server's worker processes (children of the gunicorn master listening on `base`)."""
+    bind = base.removeprefix("http://")
+    pids = {}
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            stat = (proc / "stat").read_text()
+        except (FileNotFoundError, ProcessLookupError, PermissionError, NotADirectoryError):
+            continue
+        if b"gunicorn" in b" ".join(cmdline) and bind.encode() in cmdline:
+            pids[int(proc.name)] = int(stat.rsplit(")", 1)[1].split()[1])  # pid → parent pid
+    return [pid for pid, parent in pids.items() if parent in pids]
+
+
 def test_generate_shows_progress_then_lists_the_files_for_download(browser, briefing_dir, tmp_path):
     browser.open("/briefings" + VIEW, "简报")
     assert browser.console_errors() == []
@@ -56,3 +105,18 @@ def test_generate_shows_progress_then_lists_the_files_for_download(browser, brie
     time.sleep(0.5)  # chromium renames the finished download into place
     assert (tmp_path / on_disk.name).read_bytes() == on_disk.read_bytes()
     assert browser.console_errors() == []
+
+
+def test_progress_survives_the_server_workers_being_killed(browser, briefing_dir, dashboard_server):
+    browser.open("/briefings" + VIEW, "简报")
+    browser.driver.find_element(By.ID, "briefing-generate").click()
+    browser.wait(lambda d: "正在" in (browser.text("briefing-status") or ""), "no progress shown")
+    workers = gunicorn_workers(dashboard_server)
+    assert len(workers) == 2
+    for pid in workers:  # kill -9 both: the master starts new ones, which know nothing of the click
+        os.kill(pid, signal.SIGKILL)
+    browser.wait(lambda d: set(gunicorn_workers(dashboard_server)).isdisjoint(workers)
+                 and len(gunicorn_workers(dashboard_server)) == 2, "the workers were not respawned")
+    browser.wait(lambda d: "已生成" in (browser.text("briefing-status") or ""), "the briefing was not finished")
+    assert [b.quarter for b in list_briefings(briefing_dir)] == ["2026Q3"]
+    assert not [p for p in briefing_dir.iterdir() if p.name.startswith(".") and p.is_file()]  # no temporary left

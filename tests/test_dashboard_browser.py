@@ -13,7 +13,8 @@ from warehouse.db import open_store
 
 PAGES = [("/", "总览"), ("/execution", "预算执行"), ("/sangong", "三公经费"), ("/debt", "政府债务"),
          ("/revenue", "收入"), ("/state-assets", "国有资产"), ("/audit", "审计整改"), ("/projects", "重大项目"),
-         ("/alerts", "预警中心"), ("/ingest", "数据接入"), ("/briefings", "简报")]
+         ("/alerts", "预警中心"), ("/ingest", "数据接入"), ("/briefings", "简报"), ("/users", "用户管理"),
+         ("/audit-log", "审计日志")]
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ from dashboard.format import WAN, YI, format_amount, in_unit, unit_for, yuan_fro
 from dashboard.queries import ingest as q
 from dashboard.queries.regions import choices, covered, region_tree
 from dashboard.state import View, merge_search, parse_search, parse_view, to_search
+from tests.auth_support import logged_in
 from tests.dashboard_store import COUNTY, D1, D2, INFO_MESSAGE, MANIFEST_MESSAGE, OTHER, REFUSED, TOP, fill_feed
 from warehouse.db import open_store
 
@@ -164,8 +165,9 @@ class _Links(HTMLParser):
 
 @pytest.fixture
 def client(sqlite_url):
-    fill_feed(open_store(sqlite_url))
-    return create_app(sqlite_url).server.test_client()
+    engine = open_store(sqlite_url)
+    fill_feed(engine)
+    return logged_in(create_app(sqlite_url), engine)
 
 
 def test_the_page_html_loads_everything_from_this_server(client):
@@ -191,7 +193,7 @@ def test_a_link_without_date_or_region_is_redirected_to_the_exact_view(client):
 
 
 def test_an_empty_store_serves_pages_without_a_view(sqlite_url):
-    client = create_app(sqlite_url).server.test_client()
+    client = logged_in(create_app(sqlite_url), open_store(sqlite_url))
     assert client.get("/").status_code == 200
 
 

@@ -112,6 +112,17 @@ def _(inbox):
     return [D1]
 
 
+@case("QUARANTINE_WRITE", PAY_D1)
+def _(inbox):
+    """A refused file whose quarantine copy cannot be written (a file stands where the quarantine folder should
+    be; a full disk is tests/test_fault_disk_full.py) keeps its findings, plus this one, and no copy."""
+    rows = base_rows()
+    rows["PAY"][1]["amount"] = "abc"
+    deliver(inbox, D1, rows)
+    (inbox.parent / "quarantine").write_text("not a folder")
+    return [D1]
+
+
 @case("HEADER_MISSING", PAY_D1, 1, "支付金额")
 def _(inbox):
     rows = base_rows()
@@ -440,7 +451,10 @@ def test_bad_input_gives_a_clear_finding(rule_id, store, tmp_path, monkeypatch):
                               .order_by(ingest_file.c.id.desc())).mappings().first()
         if RULES[rule_id].severity == "error":
             assert record["status"] == "refused"
-            assert Path(record["quarantine_path"]).exists()
+            if rule_id == "QUARANTINE_WRITE":
+                assert record["quarantine_path"] is None
+            else:
+                assert Path(record["quarantine_path"]).exists()
             if file.startswith("PAY"):
                 stored = conn.execute(select(func.count()).select_from(pay).where(pay.c.file_id == record["id"])).scalar()
                 assert stored == 0

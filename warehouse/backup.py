@@ -79,8 +79,11 @@ def temp_beside(path: Path, label: str) -> Path:
 
 
 def backup(url: str | None, out: Path | None = None) -> Path:
+    """Write a backup to `out` (a folder: a timestamped file in it; None: data/backups/); returns its path."""
     url = resolve_url(url)
     out = Path(out) if out else default_backup_path(url)
+    if out.is_dir():
+        out = out / default_backup_path(url).name
     out.parent.mkdir(parents=True, exist_ok=True)
     if sqlite_path(url) is None:
         from warehouse.pg_backup import pg_backup

@@ -105,11 +105,9 @@ def _open(url: str) -> Engine:
 
 @lru_cache(maxsize=8)
 def _pages_checked(url: str) -> None:
-    from warehouse.health import check_pages
+    from warehouse.health import check_pages_of
 
-    path = sqlite_path(url)
-    if path is not None:
-        check_pages(path)
+    check_pages_of(url)
 
 
 def open_store(url: str | None = None, *, check: bool = False) -> Engine:

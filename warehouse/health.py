@@ -5,10 +5,13 @@ file and says how to recover — instead of a traceback, or wrong figures from a
 Two depths, because a province's file is several GB:
 - `check_header` on every open: the 100-byte header (magic, page size, format) and the file's length against
   the page count the header records (a truncated copy). Microseconds, whatever the size.
-- `check_pages` (PRAGMA quick_check: every page of every b-tree, not index-vs-table consistency) when a
-  long-running or writing command starts (`serve`, `ingest`, `schedule`, `worker`, `backup`, `restore`). It reads
-  the whole file; docs/performance.md shows what it costs on a multi-GB file (`bench/store_check_bench.py`).
-Damage found later, by a query that reads a damaged page, is reported with the same message (cli.common).
+- `check_pages` (PRAGMA quick_check: every page of every b-tree, not index-vs-table consistency) reads the whole
+  file: on a 3.3 GB file tens of seconds with the file in the page cache and minutes without
+  (docs/performance.md, `bench/store_check_bench.py`) — too slow for every open. It runs where damage would
+  spread or where the whole file is read anyway: `ingest` and each daily run of `schedule` (never load into a
+  damaged file), `backup` (never copy damage into the backups) and `restore` (never restore a damaged backup).
+`serve` and `worker` start with the header check; damage met later by a query that reads a damaged page is
+reported with the same message (cli.common.fails_cleanly).
 """
 from __future__ import annotations
 
@@ -78,9 +81,18 @@ def check_pages(path: Path | str) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise CorruptStoreError(path, f"SQLite：{exc}") from exc
+        raise CorruptStoreError(path, f"SQLite 完整性检查：{exc}") from exc
     if findings != ["ok"]:
         raise CorruptStoreError(path, f"SQLite 完整性检查：{'；'.join(findings[:3])}")
+
+
+def check_pages_of(url: str | None) -> None:
+    """check_pages for an embedded store's URL; nothing for a server database (the server guards its pages)."""
+    from warehouse.db import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None:
+        check_pages(path)
 
 
 def is_corruption(exc: BaseException) -> bool:

@@ -59,5 +59,5 @@ def apply(conn: Connection, file_id: int, span: tuple[int, int] | None, sign: in
                                  f"{', '.join('g.' + c for c in CLASS)}, g.amount_fen, g.vouchers FROM {grouped} AS g "
                                  f"WHERE NOT EXISTS (SELECT 1 FROM {tier} AS t WHERE {match})")
         else:
-            conn.exec_driver_sql(f"DELETE FROM {tier} WHERE vouchers = 0 AND {period} IN "
-                                 f"(SELECT DISTINCT {expr} FROM temp.pay_sums_delta d)")
+            conn.exec_driver_sql(f"DELETE FROM {tier} WHERE rowid IN (SELECT t.rowid FROM {grouped} AS g "
+                                 f"JOIN {tier} AS t ON {match} WHERE t.vouchers = 0)")

@@ -7,9 +7,10 @@ pg_dump takes its snapshot in one transaction: the copy is consistent while the 
 
 Restore is all or nothing. First the archive is read in full into a plain SQL script (pg_restore fails on a
 damaged or foreign file, before anything is touched) and its schema revision is checked. Then psql runs, in one
-transaction: drop the store's schema, the script (which creates the schema and everything in it), and — when
-the backup came from a schema of another name — a rename to the store's. Any error rolls the whole
-transaction back, leaving the store as it was.
+transaction: drop the store's schema, create the backup's schema afresh, the script (everything in it), and —
+when the backup came from a schema of another name — a rename to the store's. Any error rolls the whole
+transaction back, leaving the store as it was. A whole-database pg_dump of a store kept in `public` restores
+the same way.
 """
 from __future__ import annotations
 
@@ -79,7 +80,7 @@ def pg_backup(url: str, out: Path) -> Path:
     try:
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--schema={schema}",
               f"--file={temp}", f"--dbname={info}"], env, "pg_dump 备份")
-        archive_schema(temp, env)  # the archive reads back and is a store
+        archive_schema(archive_listing(temp, env), out)  # the archive reads back and is a store
         os.replace(temp, out)
     finally:
         temp.unlink(missing_ok=True)
@@ -87,15 +88,25 @@ def pg_backup(url: str, out: Path) -> Path:
 
 
 _TABLE = re.compile(r"^\d+; \d+ \d+ TABLE (?P<schema>\S+) alembic_version ", re.M)
+_SCHEMA_ENTRY = re.compile(r"^\d+; \d+ \d+ SCHEMA - ")
 
 
-def archive_schema(path: Path, env: dict) -> str:
+def archive_listing(path: Path, env: dict) -> str:
+    return _run(["pg_restore", "--list", str(path)], env, f"读取备份 {path} ").stdout
+
+
+def archive_schema(listing: str, path: Path) -> str:
     """The schema a custom-format archive holds a store in (its alembic_version table's)."""
-    listing = _run(["pg_restore", "--list", str(path)], env, f"读取备份 {path} ").stdout
     found = _TABLE.search(listing)
     if found is None:
         raise _error(f"{path} 不是本系统的数据库备份（没有数据库结构版本表）/ not a backup of this system's store")
     return found["schema"]
+
+
+def without_schema_entries(listing: str) -> str:
+    """The archive's table of contents minus CREATE SCHEMA: the restore creates the schema itself, so a dump
+    of one schema (which has the entry) and of a whole database (where public has none) restore alike."""
+    return "".join(line for line in listing.splitlines(keepends=True) if not _SCHEMA_ENTRY.match(line))
 
 
 def archive_revision(path: Path, env: dict) -> str | None:
@@ -116,27 +127,30 @@ def pg_restore(url: str, source: Path) -> str:
     from warehouse.backup import check_revision, temp_beside
 
     info, env = conninfo(url)
-    source_schema = archive_schema(source, env)
+    listing = archive_listing(source, env)
+    source_schema = archive_schema(listing, source)
     revision = check_revision(archive_revision(source, env), source)
     target = store_schema(url)
-    script = temp_beside(Path(source).resolve(), "restore-sql")
-    if not os.access(script.parent, os.W_OK):
-        script = temp_beside(Path(os.environ.get("TMPDIR", "/tmp")) / Path(source).name, "restore-sql")
+    if source_schema != target and _schema_exists(url, source_schema):
+        raise _error(f"备份来自模式 {source_schema}，该模式在本数据库中另有用途，不能恢复到 {target} / "
+                     f"schema {source_schema} of the backup is in use here")
+    folder = Path(source).resolve().parent
+    if not os.access(folder, os.W_OK):
+        folder = Path(os.environ.get("TMPDIR", "/tmp"))
+    toc, script = temp_beside(folder / Path(source).name, "toc"), temp_beside(folder / Path(source).name, "sql")
     try:
+        toc.write_text(without_schema_entries(listing), encoding="utf-8")
         # Reads every block of the archive: a damaged one fails here, before the store is touched.
-        _run(["pg_restore", "--no-owner", "--no-privileges", f"--file={script}", str(source)], env,
-             f"读取备份 {source} ")
-        steps = ["-c", f"DROP SCHEMA IF EXISTS {_ident(target)} CASCADE"]
+        _run(["pg_restore", "--no-owner", "--no-privileges", f"--use-list={toc}", f"--file={script}", str(source)],
+             env, f"读取备份 {source} ")
+        steps = ["-c", f"DROP SCHEMA IF EXISTS {_ident(target)} CASCADE",
+                 "-c", f"CREATE SCHEMA {_ident(source_schema)}", "-f", str(script)]
         if source_schema != target:
-            if _schema_exists(url, source_schema):
-                raise _error(f"备份来自模式 {source_schema}，该模式在本数据库中另有用途，不能恢复到 {target} / "
-                             f"schema {source_schema} of the backup is in use here")
-            steps += ["-f", str(script), "-c", f"ALTER SCHEMA {_ident(source_schema)} RENAME TO {_ident(target)}"]
-        else:
-            steps += ["-f", str(script)]
+            steps += ["-c", f"ALTER SCHEMA {_ident(source_schema)} RENAME TO {_ident(target)}"]
         _run(["psql", "--no-psqlrc", "--quiet", "--single-transaction", "-v", "ON_ERROR_STOP=1", f"--dbname={info}",
               *steps], env, "恢复（已整体回滚，数据库未改变）")
     finally:
+        toc.unlink(missing_ok=True)
         script.unlink(missing_ok=True)
     return revision
 

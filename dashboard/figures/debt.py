@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.figures.style import base_layout
+from dashboard.figures.style import base_layout, plain
 from dashboard.figures.tables import TWO_DECIMALS, amount_unit, cell, table
 from dashboard.format import in_unit, unit_for, yuan_from_fen
 from dashboard.theme import SERIES
@@ -24,7 +24,7 @@ def balance_chart(rows: list[dict]) -> go.Figure:
     fig = go.Figure(layout=base_layout(barmode="group", height=320))
     for bond_type in BOND_TYPES:
         mine = [r for r in rows if r["bond_type"] == bond_type]
-        names = [r["name"] for r in mine]
+        names = [plain(r["name"]) for r in mine]
         fig.add_bar(x=names, y=[cell("debt", "balance", r["balance"], unit) for r in mine],
                     name=f"{bond_type}余额", marker_color=COLOURS[bond_type], offsetgroup=bond_type,
                     hovertemplate="%{x}<br>" + bond_type + "余额 %{y:,.2f} " + unit + "<extra></extra>")

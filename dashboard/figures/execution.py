@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.figures.style import RATE_SCALE, base_layout
+from dashboard.figures.style import RATE_SCALE, base_layout, plain
 from dashboard.figures.tables import amount_unit, cell, table
 from dashboard.format import in_unit, rate_percent, yuan_from_fen
 
@@ -27,7 +27,7 @@ def treemap(rows: list[dict], level_label: str) -> go.Figure:
     low, high = min(known), max(max(known), min(known) + 1)  # the shades span the rates on screen
     fig = go.Figure(go.Treemap(
         ids=[r["code"] for r in shown],
-        labels=[r["name"] for r in shown],
+        labels=[plain(r["name"]) for r in shown],
         parents=[""] * len(shown),
         values=[float(in_unit(yuan_from_fen(r["adjusted_budget"]), unit)) for r in shown],
         customdata=[[cell("execution", "spent", r["spent"], unit),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.figures.style import base_layout
+from dashboard.figures.style import base_layout, plain
 from dashboard.figures.tables import table
 from dashboard.theme import SERIES
 
@@ -19,7 +19,7 @@ def behind_chart(rows: list[dict]) -> go.Figure:
     """Horizontal bars of 进度差 in percentage points, the furthest behind at the top."""
     fig = go.Figure(layout=base_layout(height=max(200, 28 * len(rows) + 60), margin={"l": 8, "r": 12, "t": 8,
                                                                                       "b": 36}))
-    fig.add_bar(y=[r["name"] for r in rows], x=[float(r["lag_pp"]) for r in rows], orientation="h",
+    fig.add_bar(y=[plain(r["name"]) for r in rows], x=[float(r["lag_pp"]) for r in rows], orientation="h",
                 marker_color=SERIES[0], customdata=[r["code"] for r in rows],
                 hovertemplate="%{y}<br>进度差 %{x:+.2f} 个百分点<extra></extra>")
     fig.update_yaxes(autorange="reversed", automargin=True)

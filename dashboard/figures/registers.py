@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.figures.style import base_layout, severity_cells
+from dashboard.figures.style import base_layout, plain, severity_cells
 from dashboard.figures.tables import TWO_DECIMALS, amount_unit, cell, table
 from dashboard.format import in_unit, unit_for
 from dashboard.theme import SERIES
@@ -23,7 +23,7 @@ def grouped_bars(family: str, rows: list[dict], x: str, fields: list[str], heigh
     fig = go.Figure(layout=base_layout(barmode="group", height=height))
     for field, colour in zip(fields, SERIES):
         name = label(family, field)
-        fig.add_bar(x=[r[x] for r in rows], y=[cell(family, field, r[field], unit) for r in rows], name=name,
+        fig.add_bar(x=[plain(r[x]) for r in rows], y=[cell(family, field, r[field], unit) for r in rows], name=name,
                     marker_color=colour, hovertemplate="%{x}<br>" + name + " %{y:,.2f} " + unit + "<extra></extra>")
     fig.update_yaxes(title_text=f"金额（{unit}）", rangemode="tozero")
     fig.update_xaxes(automargin=True)

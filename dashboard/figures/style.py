@@ -10,6 +10,14 @@ RATE_SCALE = [[0.0, BRAND[0]], [0.5, BRAND[4]], [1.0, BRAND[9]]]
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
+def plain(text) -> str | None:
+    """A name from the data as a figure label that plotly shows literally: plotly reads tags (<b>, <a>, <br> …)
+    and entities in its text, so a unit named '<b>x</b>' would be drawn bold; escaped, it reads as written."""
+    if text is None:
+        return None
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def base_layout(**overrides) -> go.Layout:
     """The shared look; a figure may override any of it (e.g. its margins)."""
     return go.Layout(**{

@@ -54,7 +54,7 @@ def layout(**query):
                        data=[{"value": k, "label": v} for k, v in audit.ACTIONS.items()], miw=140, flex=1,
                        placeholder="全部"),
             dmc.DatePickerInput(id="audit-log-dates", label="日期范围", type="range", valueFormat="YYYY-MM-DD",
-                                value=[d.isoformat() for d in (found["date_from"], found["date_to"]) if d] or None,
+                                value=[d and d.isoformat() for d in (found["date_from"], found["date_to"])],
                                 clearable=True, size="xs", miw=220, flex=1, placeholder="全部日期",
                                 allowSingleDateInRange=True),
         ], gap="xs", align="flex-end", className="filters"),

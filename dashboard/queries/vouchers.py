@@ -47,8 +47,9 @@ class VoucherScope:
         send anything; which regions it may name is the query's check, auth.scope through open_scope)."""
         try:
             within, econ_codes = data.get("within") or {}, data.get("econ_codes") or []
-            if not isinstance(data["region"], str) or not isinstance(within, dict) or not isinstance(econ_codes, list) \
-                    or not all(isinstance(v, str) for v in [*within.values(), *econ_codes, data.get("fund_type") or ""]):
+            texts = [data["region"], *within.values(), *econ_codes, data.get("fund_type") or ""]
+            if not isinstance(within, dict) or not isinstance(econ_codes, list) \
+                    or not all(isinstance(v, str) for v in texts):
                 raise TypeError(data)
             return cls(data["region"], dt.date.fromisoformat(data["start"]), dt.date.fromisoformat(data["end"]),
                        dict(within), data.get("fund_type"), tuple(econ_codes))

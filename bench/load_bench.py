@@ -1,0 +1,215 @@
+"""Load benchmark: N simulated users against `python app.py serve --workers W` while a T+1 ingest runs.
+
+    python bench/load_bench.py --db postgresql://postgres@127.0.0.1/budget_10m \
+        --inbox /work/bench-data/pg/t1-s2.6/inbox --ingest 2026-11-23:2026-11-25 --users 50 --seconds 300
+
+The pages' callback requests are recorded once in a real browser (bench/dashboard_bench.py capture); each
+simulated user then loads pages in a loop, as a browser does: the page, then its callbacks in the recorded
+order, each with an account of its own (created through auth.users) and its own session, logged in through
+/login. While they run, `app.py ingest` loads the next business dates (with its refresh: indicator snapshots
+and alerts), as the nightly T+1 job would. Every request's latency is kept with the time it started,
+so the figures are given for the whole run and for the part during which the ingest was running.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.report import machine, write_section  # noqa: E402
+
+UPDATE = "/_dash-update-component"
+PASSWORD = "Load-bench-2026!"
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class User:
+    """One simulated person: the headers of its own logged-in session (cookies and the CSRF header Dash sends)."""
+
+    def __init__(self, base: str, headers: dict):
+        self.base, self.headers = base, headers
+
+    def get(self, path: str) -> None:
+        with urllib.request.urlopen(urllib.request.Request(self.base + path, headers=self.headers),
+                                    timeout=60) as response:
+            response.read()
+
+    def post(self, body: dict) -> None:
+        request = urllib.request.Request(self.base + UPDATE, data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json", **self.headers})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+
+
+def make_users(engine, base: str, n: int) -> list[User]:
+    """The simulated users, each logged in through /login with an account of its own (a committee member, who
+    may open every page and region), created through auth.users the first time."""
+    from auth.principal import MEMBER
+    from auth.users import add_user, get_user
+    from tests.auth_support import http_login
+
+    names = [f"load{i:02d}" for i in range(n)]
+    with engine.connect() as conn:
+        missing = [name for name in names if get_user(conn, name) is None]
+    for name in missing:
+        add_user(engine, name, MEMBER, password=PASSWORD)
+    return [User(base, http_login(base, name, PASSWORD)) for name in names]
+
+
+def run_users(users: list[User], pages: list[str], query: str, bodies: dict, seconds: float) -> dict:
+    """Each user loads page after page (the page, then its callbacks) until the time is up."""
+    started = time.monotonic()
+    deadline = started + seconds
+    lock = threading.Lock()
+    samples, errors = [], []  # (start offset s, seconds)
+
+    def loop(k: int, user: User) -> None:
+        while time.monotonic() < deadline:
+            path = pages[k % len(pages)]
+            k += 1
+            steps = [lambda: user.get(f"{path}?{query}")] + [lambda b=b: user.post(b) for b in bodies.get(path, [])]
+            for step in steps:
+                at = time.monotonic()
+                try:
+                    step()
+                    with lock:
+                        samples.append((at - started, time.monotonic() - at))
+                except (urllib.error.URLError, OSError, TimeoutError) as exc:
+                    with lock:
+                        errors.append((at - started, f"{path}: {exc}"))
+
+    threads = [threading.Thread(target=loop, args=(k, user), daemon=True) for k, user in enumerate(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"samples": samples, "errors": errors, "seconds": time.monotonic() - started}
+
+
+def summary(samples: list[tuple[float, float]], errors: list, window: tuple[float, float] | None = None) -> dict:
+    if window:
+        samples = [s for s in samples if window[0] <= s[0] <= window[1]]
+        errors = [e for e in errors if window[0] <= e[0] <= window[1]]
+    values = [s[1] for s in samples]
+    ms = lambda v: None if v is None else round(v * 1000, 1)  # noqa: E731
+    return {"requests": len(values), "p50_ms": ms(percentile(values, 0.5)), "p95_ms": ms(percentile(values, 0.95)),
+            "p99_ms": ms(percentile(values, 0.99)), "max_ms": ms(max(values, default=None)), "errors": len(errors)}
+
+
+def ingest_in_background(url: str, inbox: Path, dates: list[str], started: float, out: dict) -> threading.Thread:
+    """`app.py ingest` of each date in turn (with the refresh after it), timed from the start of the load."""
+
+    def run() -> None:
+        env = dict(os.environ, PYTHONPATH=str(ROOT), BUDGET_QUARANTINE=tempfile.mkdtemp(prefix="load-quarantine-"))
+        out["runs"] = []
+        for day in dates:
+            at = time.monotonic()
+            proc = subprocess.run([sys.executable, str(ROOT / "app.py"), "ingest", "--inbox", str(inbox), "--from",
+                                   day, "--to", day, "--db", url, "--quiet"], env=env, capture_output=True, text=True)
+            out["runs"].append({"date": day, "start_s": at - started, "seconds": time.monotonic() - at,
+                                "returncode": proc.returncode, "tail": (proc.stdout + proc.stderr)[-400:]})
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def markdown(data: dict) -> str:
+    total, during = data["all"], data["during_ingest"]
+    runs = data["ingest"]["runs"]
+    ingest = "; ".join(f"{r['date']} {r['seconds']:.0f} s from {r['start_s']:.0f} s"
+                       + ("" if r["returncode"] == 0 else f" (exit {r['returncode']})") for r in runs)
+    row = lambda name, s: (f"| {name} | {s['requests']:,} | {s['p50_ms']} | **{s['p95_ms']}** | {s['p99_ms']} | "  # noqa: E731
+                           f"{s['max_ms']} | **{s['errors']}** |")
+    return "\n".join([
+        "## 负载 / Load: concurrent users while the T+1 ingest runs (`python bench/load_bench.py`)", "",
+        f"{data['users']} simulated users for {data['seconds']:.0f} s against `python app.py serve --workers "
+        f"{data['workers']}` on {data['backend']} ({data['store']}, {data['vouchers']:,} vouchers), view "
+        f"{data['query']}; {data['machine']}; load average {data['load_before']:.1f} before, "
+        f"{data['load_after']:.1f} after the run. Each user has an account of its own and logs in through "
+        "/login before the run (a committee member: every page and region). "
+        "Each user loads the ten pages in turn, each page followed by the callback requests its browser makes "
+        "(recorded once in Chromium), with no think time. Meanwhile `app.py ingest` loads the next business "
+        f"dates with its refresh (indicator snapshots and alerts): {ingest}.", "",
+        "| requests | n | p50 ms | p95 ms | p99 ms | max ms | errors |", "|---|---:|---:|---:|---:|---:|---:|",
+        row("all", total), row("while the ingest ran", during), row("after it", data["after_ingest"]), "",
+        f"Goal: p95 ≤ 1,000 ms and no errors. Error samples: {data['error_samples'] or 'none'}."])
+
+
+def main() -> None:
+    from bench.dashboard_bench import PAGES, capture
+    from tests.auth_support import temporary_admin
+    from tests.browser_support import served
+    from warehouse.db import open_store, resolve_url
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--inbox", type=Path, required=True, help="the T+1 delivery folders to ingest meanwhile")
+    ap.add_argument("--ingest", required=True, help="dates to ingest one after the other, FROM:TO")
+    ap.add_argument("--users", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=300)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--date", help="the view's as-of date (default: the newest business date before the ingest)")
+    args = ap.parse_args()
+    url = resolve_url(args.db)
+
+    from sqlalchemy import func, select
+
+    from dashboard.queries.ingest import latest_business_date
+    from dashboard.queries.regions import region_tree
+    from warehouse.schema import pay
+
+    engine = open_store(url)
+    day = args.date or latest_business_date(engine)
+    query = f"date={day}&region={region_tree(engine).top()}"
+    with engine.connect() as conn:
+        vouchers = conn.scalar(select(func.count()).select_from(pay))
+    first, last = (dt.date.fromisoformat(d) for d in args.ingest.split(":"))
+    dates = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+    with tempfile.TemporaryDirectory() as tmp, served(url, Path(tmp) / "serve.log", workers=args.workers) as base, \
+            temporary_admin(engine) as login:
+        print("recording the pages' callbacks …", flush=True)
+        bodies, _ = capture(base, query, login)  # (the full page loads it also times are dashboard_bench's)
+        users = make_users(engine, base, args.users)
+        print(f"{args.users} users for {args.seconds:.0f} s with the ingest of {dates} …", flush=True)
+        load_before, ingest = os.getloadavg()[0], {}
+        started = time.monotonic()
+        thread = ingest_in_background(url, args.inbox, dates, started, ingest)
+        run = run_users(users, [p for p, _ in PAGES], query, bodies, args.seconds)
+        thread.join()
+        load_after = os.getloadavg()[0]
+    runs = ingest["runs"]
+    window = (runs[0]["start_s"], runs[-1]["start_s"] + runs[-1]["seconds"])
+    data = {"machine": machine(), "backend": "PostgreSQL" if url.startswith("postgresql") else "SQLite",
+            "store": url.rsplit("/", 1)[-1], "vouchers": vouchers, "query": query, "users": args.users,
+            "seconds": run["seconds"], "workers": args.workers,
+            "load_before": load_before, "load_after": load_after, "ingest": ingest,
+            "all": summary(run["samples"], run["errors"]),
+            "during_ingest": summary(run["samples"], run["errors"], window),
+            "after_ingest": summary(run["samples"], run["errors"], (window[1], float("inf"))),
+            "error_samples": [e[1] for e in run["errors"][:5]], "measured_on": dt.date.today().isoformat()}
+    write_section("load", markdown(data), data)
+    print(markdown(data))
+
+
+if __name__ == "__main__":
+    main()
