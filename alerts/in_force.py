@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from alerts.rules import RuleSet, RulesError, load_rules, rules_from_text
-from warehouse.db import DATA_DIR
+from warehouse.db import DATA_DIR, writing
 from warehouse.schema import store_meta
 
 ENV = "BUDGET_ALERT_RULES"
@@ -75,11 +76,14 @@ def _stored(engine) -> str | None:
 
 
 def _keep(engine, text: str) -> None:
-    stored = _stored(engine)
-    if stored == text:
+    """Remember `text` in the store; safe when several processes (dashboard workers, job runners, the daily job)
+    see the same new file at once."""
+    if _stored(engine) == text:  # the usual case: a read, no write lock
         return
-    with engine.begin() as conn:
-        if stored is None:
-            conn.execute(insert(store_meta).values(key=META_KEY, value=text))
-        else:
+    try:
+        with writing(engine).begin() as conn:
+            if not conn.execute(update(store_meta).where(store_meta.c.key == META_KEY).values(value=text)).rowcount:
+                conn.execute(insert(store_meta).values(key=META_KEY, value=text))
+    except IntegrityError:  # another process inserted it first (PostgreSQL): theirs is the same file
+        with engine.begin() as conn:
             conn.execute(update(store_meta).where(store_meta.c.key == META_KEY).values(value=text))

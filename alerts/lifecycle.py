@@ -15,6 +15,7 @@ import datetime as dt
 from sqlalchemy import func, insert, select, update
 
 from alerts.tables import alert, alert_event
+from warehouse.db import writing
 
 NEW, READ, ASSIGNED, REPLIED, CLOSED, DISMISSED = "新", "已阅", "已交办", "已反馈", "已办结", "已忽略"
 STATUSES = (NEW, READ, ASSIGNED, REPLIED, CLOSED, DISMISSED)
@@ -56,7 +57,7 @@ def change(engine, alert_id: int, to_status: str, who: str, *, note: str | None 
         raise LifecycleError("忽略预警须说明理由")
     if to_status == REPLIED and not note:
         raise LifecycleError("请填写部门反馈的内容")
-    with engine.begin() as conn:
+    with writing(engine).begin() as conn:  # read, then write what was read: two people at once wait their turn
         stmt = select(alert.c.status, alert.c.severity, alert.c.evidence_hash).where(alert.c.id == alert_id)
         if conn.dialect.name == "postgresql":
             stmt = stmt.with_for_update()

@@ -209,7 +209,7 @@ def login():
 
 @bp.route(qr.PATH + "<token>", methods=["GET", "POST"])
 def qr_login(token: str):
-    gone = pages.refused("手机扫码登录", "二维码无效、已使用或已过期，请请管理员重新签发")
+    gone = pages.refused("手机扫码登录", "二维码无效、已使用或已过期，请联系管理员重新签发")
     if request.method == "GET":
         username = qr.peek(_engine(), token)
         if username is None:

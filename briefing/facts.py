@@ -118,7 +118,7 @@ def collect(engine, quarter: Quarter, region: str | None = None) -> Facts:
         alerts=alerts,
         alert_counts=open_alert_counts(engine, day, region) if alerts is not None else None,
         alert_units=_alert_units(engine, alerts or [], day),
-        rule_names=_rule_names() if alerts is not None else {},
+        rule_names=_rule_names(engine) if alerts is not None else {},
     )
 
 
@@ -150,10 +150,12 @@ def _forecast(engine, day: dt.date, region: str) -> dict | None:
     return {"rate": row["forecast_rate"], "low": row["forecast_low"], "high": row["forecast_high"]}
 
 
-def _rule_names() -> dict[str, str]:
+def _rule_names(engine) -> dict[str, str]:
+    """The rules in force for this store: with a refused rules file, the store's last valid one — the same in
+    every process (without the engine, a process would fall back on what it alone had seen)."""
     from alerts.in_force import rules_in_force
 
-    return {rule_id: rule.name for rule_id, rule in rules_in_force().rules.rules.items()}
+    return {rule_id: rule.name for rule_id, rule in rules_in_force(engine).rules.rules.items()}
 
 
 def _alert_units(engine, alerts: list[dict], day: dt.date) -> dict[int, str]:

@@ -1,6 +1,6 @@
 """The anomalies planted for the ML ranking: payments no rule looks for that an auditor would still question.
 
-- ML_AMOUNT_OUTLIER: a supplier paid 10–40 times what it is usually paid;
+- ML_AMOUNT_OUTLIER: a supplier or a person paid 10–40 times what they are usually paid;
 - ML_ECON_MISMATCH: a payee paid under an economic class it is (almost) never paid under, and of another kind
   (a staff member paid from an equipment or works line, a hotel paid from a construction project);
 - ML_REPEAT_PAYMENT: one supplier paid by one unit four or five times on consecutive working days, each
@@ -14,7 +14,6 @@ unit's Benford sequence (Payments.leading), so the plants do not make a unit fai
 """
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 
 import numpy as np
@@ -22,17 +21,20 @@ import numpy as np
 from demo import days
 from demo.payments import BAND, LIMIT, ROUND
 
-ML_PER_WORKDAY = 27  # plants; a repeat plant makes 4 or 5 vouchers, so about 37 vouchers a day
-KINDS = {"ML_AMOUNT_OUTLIER": 0.45, "ML_ECON_MISMATCH": 0.45, "ML_REPEAT_PAYMENT": 0.1}
+ML_PER_WORKDAY = 28  # plants; a repeat plant makes 4 or 5 vouchers, so about 43 vouchers a day
+KINDS = {"ML_AMOUNT_OUTLIER": 0.4, "ML_ECON_MISMATCH": 0.45, "ML_REPEAT_PAYMENT": 0.15}
+MOST = 300_000_000  # 分: a plant pays at most 3,000,000 元
 OUTLIER = (10, 40)  # times the payee's usual amount (the background passes 10 times for 1 voucher in 1,000)
 MISMATCH = (2, 6)  # times the payee's usual amount, under an economic class it is (almost) never paid under
 RARE = 0.1  # … at most this share of its payments so far
 GOODS = ("office", "repair", "service", "misc", "meeting", "training", "material", "equipment")
+PEOPLE = ("labor", "travel")  # lines that pay people: 劳务费 and travel reimbursements
 CAPITAL = ("equipment", "contract")  # lines a staff member or a hotel is never paid from
 HOSPITALITY = ("meeting", "training")
 MIN_HISTORY = 3  # payments a payee must have had for its "usual" to mean something
 ATTEMPTS = 40  # units tried for one plant
 SAMPLE = 8  # payees of a unit tried for one plant
+QUOTAS = 6  # quotas of a unit tried for one plant
 FIRST_DAYS = 60  # after the demo's first date: the payees need some history first
 
 
@@ -67,14 +69,19 @@ class MlPlants:
     def _units(self):
         return self.a._units(self.rng)[:ATTEMPTS]
 
-    def _usual(self, payee: int) -> float | None:
-        paid = self.payments.usual.get(payee, ())
-        return statistics.median(paid) if len(paid) >= MIN_HISTORY else None
+    def _usual(self, payee: int) -> int | None:
+        """The payee's usual amount (median of its last payments), once it has MIN_HISTORY of them."""
+        return self.payments.typical.get(payee) if len(self.payments.usual.get(payee, ())) >= MIN_HISTORY else None
+
+    def _pool(self, unit, q) -> list[int]:
+        """Whom a quota pays: its own payees, else the unit's people or suppliers for its kind of spending."""
+        return q.payees or {"labor": self.a.cast.labor_pool, "travel": unit.employees}.get(q.mode) \
+            or unit.suppliers.get(q.mode, [])
 
     def _quotas(self, unit, modes):
         fits = [q for q in self.by_unit[unit.idx] if q.mode in modes and not q.closed and q.adjusted > 0
                 and q.remaining > 0]
-        return [fits[int(i)] for i in self.rng.permutation(len(fits))[:3]]
+        return [fits[int(i)] for i in self.rng.permutation(len(fits))[:QUOTAS]]
 
     def _payee(self, pool, most: float = float("inf")) -> tuple[int, float] | None:
         """A payee of `pool` paid before whose usual amount is at most `most` (a few are tried)."""
@@ -85,8 +92,8 @@ class MlPlants:
 
     @staticmethod
     def _room(q) -> float:
-        """The most a plant takes from a quota: a third of what is left, below the procurement band."""
-        return min(q.remaining / 3, BAND * 0.98)
+        """The most a plant takes from a quota: a third of what is left, and at most MOST."""
+        return min(q.remaining / 3, MOST)
 
     def _amounts(self, unit, ideals: list[float], q, payee: int) -> list[int] | None:
         """Amounts near `ideals` with the unit's next leading digits, each clear of the rules for this payee
@@ -113,9 +120,9 @@ class MlPlants:
     # -- the plants ----------------------------------------------------------------------------------------
     def amount_outlier(self, day, _arg=None) -> bool:
         for unit in self._units():
-            for q in self._quotas(unit, GOODS):
+            for q in self._quotas(unit, GOODS + PEOPLE):
                 room = self._room(q)
-                found = self._payee(q.payees or unit.suppliers.get(q.mode, []), room / OUTLIER[0])
+                found = self._payee(self._pool(unit, q), room / OUTLIER[0])
                 if found is None:
                     continue
                 payee, usual = found
@@ -159,7 +166,7 @@ class MlPlants:
             return False
         for unit in self._units():
             for q in self._quotas(unit, GOODS):
-                found = self._payee(q.payees or unit.suppliers.get(q.mode, []), self._room(q) / 6)
+                found = self._payee(self._pool(unit, q), self._room(q) / 6)
                 if found is None:
                     continue
                 payee, usual = found

@@ -76,6 +76,7 @@ class Payments:
         self.reserved: dict[tuple[int, int], int] = {}  # (unit, payee) kept clear for a plant until ordinal
         self.history: dict[int, deque[int]] = defaultdict(lambda: deque(maxlen=6))  # an employee's recent pay
         self.usual: dict[int, deque[int]] = defaultdict(lambda: deque(maxlen=8))  # any payee's recent payments
+        self.typical: dict[int, int] = {}  # … and their median (kept as they come: plants look it up often)
         self.classes: dict[int, Counter] = defaultdict(Counter)  # payments per economic class (3 digits) per payee
         self.refunds: dict[int, list[tuple[Voucher, int]]] = defaultdict(list)
         self.refunded: set[str] = set()
@@ -382,7 +383,9 @@ class Payments:
             self.today_amount.add((unit, cents))
             if q.mode == "wage":
                 self.history[payee].append(cents)
-            self.usual[payee].append(cents)
+            recent = self.usual[payee]
+            recent.append(cents)
+            self.typical[payee] = sorted(recent)[len(recent) // 2]
             self.classes[payee][q.econ[:3]] += 1
         row = self.static[q.idx].copy()
         row.update(voucher_no=no, pay_date=self.day, payee_name=p.name, payee_account=p.account, payee_bank=p.bank,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, case, func, select, union_all
+from sqlalchemy import and_, case, func, or_, select, union_all
 
 from indicators.tables import PAY_CLASS, pay_day, pay_month, pay_year
 from warehouse.schema import bgt, pay
@@ -91,13 +91,16 @@ def _pieces(start: dt.date, end: dt.date, tiers=TIERS) -> list[tuple]:
             + _pieces(after, end, tiers[1:]))
 
 
-def pay_sums(start: dt.date, end: dt.date, only: dict | None = None):
+def pay_sums(start: dt.date, end: dt.date, only: dict | None = None, unless_empty: dict | None = None):
     """Subquery of PAY over [start, end] summed per voucher class: columns PAY_CLASS, amount_fen and vouchers,
     several rows per class (one per year, month or day); Σ amount_fen (vouchers) of a class = the Σ (count) of
-    its vouchers dated in the window. `only` = {class column: values} limits the rows (e.g. region_code)."""
+    its vouchers dated in the window. `only` = {class column: values} limits the rows (e.g. region_code);
+    `unless_empty` = {class column: values} keeps the rows whose column is one of the values or empty (a
+    voucher that leaves a column empty takes its quota's, which is tested after the lookup)."""
     pieces = _pieces(start, end) or [(pay_day, pay_day.c.pay_date, start, end)]  # (an empty window: no rows)
     selects = [select(*(table.c[c] for c in PAY_CLASS), table.c.amount_fen, table.c.vouchers)
-               .where(period >= low, period <= high, *(_in(table.c[c], v) for c, v in (only or {}).items()))
+               .where(period >= low, period <= high, *(_in(table.c[c], v) for c, v in (only or {}).items()),
+                      *(or_(table.c[c].is_(None), _in(table.c[c], v)) for c, v in (unless_empty or {}).items()))
                for table, period, low, high in pieces]
     return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("pay_sums")
 
@@ -126,7 +129,7 @@ def spend_cube(conn, start: dt.date, end: dt.date, dims: tuple[str, ...], region
     if regions is not None:
         own["region_code"] = regions
     only = {d: vals for d, vals in (only or {}).items() if d in CLASS_DIMS}
-    rows = pay_sums(start, end, own)
+    rows = pay_sums(start, end, own, only)  # a voucher's own code outside `only` never passes: not summed
     if not (set(dims) | set(only)) & set(CLASS_DIMS):
         cols = [rows.c[d] for d in dims]
         stmt = select(*cols, func.sum(rows.c.amount_fen)).group_by(*cols)

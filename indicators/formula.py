@@ -18,8 +18,9 @@ def ratio(num, den) -> Fraction | None:
     return Fraction(num) / Fraction(den)
 
 
-def derive(family: str, parts: dict, time_progress: Fraction) -> dict:
-    """Every figure of `family` from its parts (a part missing from `parts` is 0: nothing in scope)."""
+def derive(family: str, parts: dict, time_progress: Fraction, only: str | None = None) -> dict:
+    """Every figure of `family` from its parts (a part missing from `parts` is 0: nothing in scope); with
+    `only`, that figure and the figures it is made of (a history of one figure over hundreds of days)."""
     fam = FAMILIES[family]
     out: dict = {}
 
@@ -28,8 +29,8 @@ def derive(family: str, parts: dict, time_progress: Fraction) -> dict:
             out[ind_id] = _evaluate(fam.get(ind_id).recipe, ind_id, parts, time_progress, value)
         return out[ind_id]
 
-    for ind in fam.indicators:
-        value(ind.id)
+    for ind_id in ([only] if only else (ind.id for ind in fam.indicators)):
+        value(ind_id)
     return out
 
 

@@ -216,7 +216,7 @@ def history(engine, indicator: str, since: dt.date, until: dt.date, level: str =
         days: dict = {}
         for day, ind_id, value in conn.execute(stmt):
             days.setdefault(day, {})[ind_id] = value
-    return [(day, derive(ind.family, parts, time_progress(day))[ind.id]) for day, parts in days.items()]
+    return [(day, derive(ind.family, parts, time_progress(day), only=ind.id)[ind.id]) for day, parts in days.items()]
 
 
 def snapshot_rows(engine, family: str, date: dt.date, level: str = "region") -> list[dict]:

@@ -152,58 +152,57 @@ def check_pay(frame, meta, fx, ctx):
 def _check_pay_quota(frame, meta, fx, ctx):
     """Quota must exist; classification should match it; cumulative payments should stay within it.
 
-    Column-wise: each row is joined to its stored quota, and the running balance of a quota through the file
-    (in line order) is its amount, adjustments and payments so far less the cumulative sum of the file's rows.
+    Column-wise: rows are numbered by their quota (region, year, quota_id), each distinct quota is looked up
+    once, and the running balance of a quota through the file (in line order) is its amount, adjustments and
+    payments so far less the cumulative sum of the file's rows on it.
     """
     has = (frame["pay_date"].notna() & (frame["quota_id"] != "")).to_numpy(dtype=bool)
     if not has.any():
         return
     rows = np.flatnonzero(has)
-    sub = frame.iloc[rows].reset_index(drop=True)
-    key = pd.DataFrame({"region_code": sub["region_code"], "year": sub["pay_date"].str.slice(0, 4).astype("int64"),
-                        "quota_id": sub["quota_id"]})
-    wanted = _key_tuples(key.drop_duplicates(), list(key.columns))
-    stored = lookup.quotas(ctx.conn, wanted, None)
-    adjustments = lookup.quota_adjustments(ctx.conn, wanted, None)
+    sub = frame.iloc[rows]
+    region, qid = _plain(sub["region_code"]), _plain(sub["quota_id"])
+    year = sub["pay_date"].str.slice(0, 4).astype("int64").tolist()
+    group, keys = pd.factorize(pd.Series(list(zip(region, year, qid)), dtype=object))
+    keys = list(keys)
+    stored = lookup.quotas(ctx.conn, keys, None)
+    adjustments = lookup.quota_adjustments(ctx.conn, keys, None)
     paid = lookup.paid_by_quota(ctx.conn, [(k[0], k[2]) for k in stored], ctx.replacing_file_id)
-    quotas = pd.DataFrame([(*k, q["func_code"] or "", q["econ_code"] or "", q["fund_type"] or "",
-                            int(q["amount_fen"]) + adjustments.get(k, 0), paid.get((k[0], k[2]), 0))
-                           for k, q in stored.items()],
-                          columns=["region_code", "year", "quota_id", "q_func_code", "q_econ_code", "q_fund_type",
-                                   "adjusted", "paid"])
-    m = key.merge(quotas.astype({"year": "int64", "adjusted": "Int64", "paid": "Int64"}), how="left",
-                  on=["region_code", "year", "quota_id"])
-    found = m["adjusted"].notna().to_numpy()
+    known = np.array([k in stored for k in keys], dtype=bool)
+    adjusted = np.array([int(stored[k]["amount_fen"]) + adjustments.get(k, 0) if k in stored else 0 for k in keys],
+                        dtype=np.int64)
+    start = adjusted - np.array([paid.get((k[0], k[2]), 0) for k in keys], dtype=np.int64)
+    found = known[group]
 
-    def full(mask) -> np.ndarray:  # a mask over the file's rows from one over `sub`
+    def full(mask) -> np.ndarray:  # a mask over the file's rows from one over the rows with a quota
         out = np.zeros(len(frame), dtype=bool)
-        out[rows[np.asarray(mask, dtype=bool)]] = True
+        out[rows[mask]] = True
         return out
 
-    def full_values(values) -> pd.Series:
+    def full_values(per_key: list) -> pd.Series:
         out = pd.Series("", index=frame.index, dtype=object)
-        out.iloc[rows] = list(values)
+        out.iloc[rows] = np.array(per_key, dtype=object)[group]
         return out
 
-    h = _h(meta, "quota_id")
     if not found.all():
-        fx.add_mask("PAY_QUOTA_UNKNOWN", full(~found), frame, None, h, values=frame["quota_id"],
-                    expected=full_values(m["region_code"] + "，" + m["year"].astype("str") + " 年度"))
+        fx.add_mask("PAY_QUOTA_UNKNOWN", full(~found), frame, None, _h(meta, "quota_id"), values=frame["quota_id"],
+                    expected=full_values([f"{k[0]}，{k[1]} 年度" for k in keys]))
     if not found.any():
         return
     for fld in ("func_code", "econ_code", "fund_type"):
-        v, stored_v = sub[fld].fillna(""), m[f"q_{fld}"].fillna("")
-        differs = found & (v != "").to_numpy() & (v != stored_v).to_numpy()
+        want = [(stored[k][fld] or "") if k in stored else "" for k in keys]
+        v = sub[fld].fillna("").to_numpy(dtype=object)
+        differs = found & (v != "") & (v != np.array(want, dtype=object)[group])
         if differs.any():
             fx.add_mask("PAY_QUOTA_MISMATCH", full(differs), frame, None, _h(meta, fld), values=frame[fld],
-                        expected=full_values(stored_v.replace("", "（空）")))
+                        expected=full_values([w or "（空）" for w in want]))
     amount = sub["amount_fen"]
-    spent = amount.fillna(0).groupby([m["region_code"], m["year"], m["quota_id"]], sort=False).cumsum()
-    balance = m["adjusted"] - m["paid"] - spent
-    over = found & (balance < 0).fillna(False).to_numpy() & (amount > 0).fillna(False).to_numpy()
+    spent = amount.fillna(0).astype("int64").groupby(group, sort=False).cumsum().to_numpy()
+    positive = (amount > 0).fillna(False).to_numpy(dtype=bool)
+    over = found & positive & (start[group] - spent < 0)
     if over.any():
         fx.add_mask("PAY_OVER_QUOTA", full(over), frame, None, _h(meta, "amount"), values=frame["quota_id"],
-                    expected=full_values(m["adjusted"].map(lambda v: _fen_text(v) if pd.notna(v) else "")))
+                    expected=full_values([_fen_text(a) for a in adjusted]))
 
 
 def _check_refunds(frame, meta, fx, ctx):

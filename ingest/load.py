@@ -19,7 +19,7 @@ from typing import Callable
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from ingest import lookup
 from ingest.delivery import parse_file_name, sha256_of
@@ -85,10 +85,9 @@ def ingest_dates(engine: Engine, inbox: Path, days: list[dt.date], *, run_by: st
             for day in days:
                 _ingest_day(engine, inbox, day, result, progress)
         except BaseException as exc:
-            if result.run_id:
-                _best_effort(_finish_run, engine, result, "failed", time.monotonic() - started)
+            if result.run_id and _best_effort(_finish_run, engine, result, "failed", time.monotonic() - started):
                 _best_effort(_audit, engine, who, inbox, days, result, "failed")
-            if isinstance(exc, DBAPIError):
+            if _store_gone(engine, exc):
                 raise StoreError(_gone(exc, result)) from exc
             raise
         result.seconds = time.monotonic() - started
@@ -106,17 +105,28 @@ def _audit(engine: Engine, who: str, inbox: Path, days: list[dt.date], result: R
                  refused=result.count("refused"))
 
 
-def _best_effort(record, *args) -> None:
+def _best_effort(record, engine: Engine, *args) -> bool:
     """Record a failed run if the store still answers; the store being gone is what is reported, not this."""
     try:
-        record(*args)
-    except DBAPIError:
-        pass
+        record(engine, *args)
+        return True
+    except Exception as exc:
+        if _store_gone(engine, exc):
+            return False
+        raise
 
 
-def _gone(exc: DBAPIError, result: RunResult) -> str:
+def _store_gone(engine: Engine, exc: BaseException) -> bool:
+    """The connection was lost or the store cannot be written (locked, read-only, full): an operational error,
+    raised through SQLAlchemy or straight from the driver (COPY on PostgreSQL)."""
+    dbapi = engine.dialect.dbapi
+    return isinstance(exc, (OperationalError, InterfaceError, dbapi.OperationalError, dbapi.InterfaceError))
+
+
+def _gone(exc: BaseException, result: RunResult) -> str:
     where = f"正在载入的文件 {result.loading} 已整体回滚，" if result.loading else ""
-    return (f"导入中断：数据库连接断开或数据库不可写（{first_line(exc.orig or exc)}）。{where}此前已载入的文件保持不变。"
+    return (f"导入中断：数据库连接断开或数据库不可写（{first_line(getattr(exc, 'orig', None) or exc)}）。{where}"
+            f"此前已载入的文件保持不变。"
             f"请在数据库恢复后重新运行同一导入命令完成导入 / the store went away mid-ingest: the file being loaded was "
             f"rolled back, files loaded before it are kept; rerun the same command")
 

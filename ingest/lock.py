@@ -9,7 +9,8 @@
 SQLite: a file lock beside the store file. PostgreSQL: a session advisory lock keyed by the lock and the
 store's schema, so stores in different schemas of one database do not block each other. Both are released by
 the operating system or the server when the holder dies, so a killed process never leaves a stale lock
-behind. A thread that already holds a lock may take it again (a refresh inside a job that holds it).
+behind. A thread that holds the work lock may take it again; a second ingest is refused even from the thread
+of the first.
 """
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def lock_wait_s() -> float:
 @contextmanager
 def ingest_lock(engine: Engine):
     """Refuse at once if another ingest holds the store."""
-    with _lock(engine, "ingest", 0, _HELD):
+    with _lock(engine, "ingest", 0, _HELD, reentrant=False):
         yield
 
 
@@ -55,15 +56,15 @@ def ingest_lock(engine: Engine):
 def work_lock(engine: Engine, wait_s: float | None = None):
     """Wait for a running load or refresh of the store to finish, then hold the store for ours."""
     wait_s = lock_wait_s() if wait_s is None else wait_s
-    with _lock(engine, "work", wait_s, _BUSY.format(s=int(wait_s))):
+    with _lock(engine, "work", wait_s, _BUSY.format(s=int(wait_s)), reentrant=True):
         yield
 
 
 @contextmanager
-def _lock(engine: Engine, name: str, wait_s: float, message: str):
+def _lock(engine: Engine, name: str, wait_s: float, message: str, reentrant: bool):
     held = _mine.__dict__.setdefault("held", {})
     key = (engine.url.render_as_string(hide_password=False), name)
-    if held.get(key):
+    if reentrant and held.get(key):
         held[key] += 1
         try:
             yield

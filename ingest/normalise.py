@@ -43,6 +43,9 @@ def parse_hundredths(s: pd.Series, max_decimals: int = 2) -> tuple[pd.Series, pd
     Empty cells give <NA> and are not refused here (required-ness is checked separately).
     """
     s = clean_number_text(s)
+    plain = _plain_hundredths(s, max_decimals)
+    if plain is not None:
+        return plain
     thousands = s.str.match(_THOUSANDS_RE)
     if thousands.any():
         s = s.where(~thousands, s.str.replace(",", "", regex=False))
@@ -59,12 +62,49 @@ def parse_hundredths(s: pd.Series, max_decimals: int = 2) -> tuple[pd.Series, pd
     return value, bad_format, too_many, empty
 
 
+def _plain_hundredths(s: pd.Series, max_decimals: int):
+    """The usual column — every cell empty or plain `-123.45` (no sign +, no separators, ≤ max decimals) — parsed
+    in a few pyarrow passes: the digits without the point, times 10 per missing decimal. None: use the general path."""
+    if s.dtype != "str" or s.empty:
+        return None
+    arr = pa.array(s, from_pandas=True)
+    if arr.null_count:
+        return None
+    empty = pc.equal(arr, "")
+    whole = min(15, 17 - max_decimals)  # the value stays within int64
+    plain = pc.match_substring_regex(arr, rf"^-?\d{{1,{whole}}}(\.\d{{1,{max_decimals}}})?$")
+    if not pc.all(pc.or_(empty, plain)).as_py():
+        return None
+    digits = pc.cast(pc.if_else(empty, "0", pc.replace_substring(arr, ".", "")), pa.int64())
+    point = pc.find_substring(arr, ".")
+    decimals = pc.if_else(pc.less(point, 0), 0, pc.subtract(pc.subtract(pc.utf8_length(arr), point), 1))
+    value = pc.multiply(digits, pc.power(pa.scalar(10, pa.int64()), pc.cast(pc.subtract(max_decimals, decimals), pa.int64())))
+    missing = empty.to_numpy(zero_copy_only=False)
+    index = s.index
+    false = pd.Series(False, index=index)
+    values = pc.fill_null(value, 0).to_numpy(zero_copy_only=False).astype("int64", copy=False)
+    return (pd.Series(pd.arrays.IntegerArray(values, missing.copy()), index=index),
+            false, false.copy(), pd.Series(missing, index=index))
+
+
 _DATE_RE = r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$|^(\d{4})(\d{2})(\d{2})$"
 
 
 def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Date text → ISO 'YYYY-MM-DD' strings (<NA> for empty), with the masks of invalid and of empty dates."""
+    """Date text → ISO 'YYYY-MM-DD' strings (<NA> for empty), with the masks of invalid and of empty dates.
+
+    A file holds few distinct dates (a day's vouchers share one or two): each distinct text is parsed once.
+    """
     s = clean_number_text(s)
+    codes, uniques = pd.factorize(s)
+    if len(uniques) * 4 > len(s) or (codes < 0).any():
+        return _parse_dates(s)
+    iso, bad, empty = _parse_dates(pd.Series(uniques, dtype=s.dtype))
+    spread = lambda u: pd.Series(u.array.take(codes), index=s.index)  # noqa: E731
+    return spread(iso), spread(bad), spread(empty)
+
+
+def _parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     empty = s == ""
     iso = s.where(s.str.fullmatch(r"\d{4}-\d{2}-\d{2}"))
     other = iso.isna() & ~empty
@@ -86,6 +126,13 @@ def parse_ints(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
 
 
 def code_length_ok(s: pd.Series, digits: tuple[int, ...]) -> pd.Series:
+    if s.dtype == "str" and not s.empty:  # in pyarrow directly: this runs on every code column of every file
+        arr = pa.array(s, from_pandas=True)
+        ok = pc.match_substring_regex(arr, r"^\d+$")
+        if digits:
+            ok = pc.and_(ok, pc.is_in(pc.utf8_length(arr), value_set=pa.array(digits, pa.int32())))
+        ok = pc.fill_null(pc.or_(ok, pc.equal(arr, "")), False)
+        return pd.Series(ok.to_numpy(zero_copy_only=False), index=s.index)
     ok = s.str.fullmatch(r"\d+")
     if digits:
         ok &= s.str.len().isin(digits)

@@ -17,6 +17,7 @@ import datetime as dt
 from sqlalchemy import and_, select, update
 
 from jobs.tables import job
+from warehouse.db import writing
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 ACTIVE = (QUEUED, RUNNING)
@@ -31,7 +32,7 @@ def utcnow() -> dt.datetime:
 def enqueue(engine, kind: str, params: dict, requested_by: str | None = None, *, reuse: bool = True) -> int:
     """Queue a job; with `reuse`, the id of an equal job (same kind and params) still queued or running instead,
     so a second click or a second user asking for the same briefing waits for the one already under way."""
-    with engine.begin() as conn:
+    with writing(engine).begin() as conn:
         if reuse:
             active = conn.execute(select(job.c.id, job.c.params).where(job.c.kind == kind, job.c.status.in_(ACTIVE))
                                   .order_by(job.c.id)).all()

@@ -128,3 +128,20 @@ def download_body(table: str, fmt: str = "csv", search: str = "", args=None) -> 
                             {"id": "url", "property": "search", "value": search}],
                      outputs={"id": {"fmt": fmt, "table": table, "type": "download"}, "property": "data"},
                      changed=['{"fmt":"%s","table":"%s","type":"export"}.n_clicks' % (fmt, table)])
+
+
+def components(tree) -> list[dict]:
+    """Every Dash component (type, props) in a layout or a callback's response, depth first."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "type" in node and isinstance(node.get("props"), dict):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+    walk(tree)
+    return found

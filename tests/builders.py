@@ -135,6 +135,22 @@ class Builder:
                          business_date=d(business_date or report_date))
 
 
+    # feed bookkeeping ---------------------------------------------------------------------------------------
+    def loaded_files(self, day, files: dict[str, str | None], at: dt.datetime) -> None:
+        """One completed ingest run that loaded `files` ({file name: its region, None for a batch file such as
+        manifest.json}) for business date `day`, a row each: what the feed pages and a view's default date read."""
+        day = d(day)
+        with self.engine.begin() as conn:
+            run = conn.execute(insert(schema.ingest_run).values(
+                started_at=at, finished_at=at, inbox="/srv/inbox", date_from=day, date_to=day, status="completed",
+                run_by="clerk", files=len(files), rows=len(files), amount_total_fen=0, errors=0,
+                warnings=0)).inserted_primary_key[0]
+            conn.execute(insert(schema.ingest_file), [dict(
+                run_id=run, business_date=day, name=name, report=name.split("_")[0].split(".")[0].upper(),
+                region_code=region, sha256="0" * 64, status="loaded", rows=1, amount_total_fen=100, errors=0,
+                warnings=0, recorded_at=at) for name, region in files.items()])
+
+
 CITY_UNITS = {"100001": "419900", "100002": "419900", "200001": "419900", "300001": "419901", "400001": "419902"}
 
 

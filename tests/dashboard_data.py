@@ -7,10 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import insert
-
 from tests.builders import Builder, city
-from warehouse.schema import ingest_file, ingest_run
 
 DAY = dt.date(2026, 6, 30)
 TOP = "419900"
@@ -64,14 +61,7 @@ def fill_city(engine) -> None:
 
 def _feed(engine) -> None:
     """One loaded delivery on DAY, so a link without a date opens DAY."""
-    at = dt.datetime(2026, 7, 1, 2, 0)
-    with engine.begin() as conn:
-        run = conn.execute(insert(ingest_run).values(
-            started_at=at, finished_at=at, inbox="/srv/inbox", date_from=DAY, date_to=DAY, status="completed",
-            run_by="clerk", files=1, rows=1, amount_total_fen=0, errors=0, warnings=0)).inserted_primary_key[0]
-        conn.execute(insert(ingest_file).values(
-            run_id=run, business_date=DAY, name="PAY_419900_20260630.csv", report="PAY", region_code=TOP,
-            sha256="0" * 64, status="loaded", rows=1, amount_total_fen=100, errors=0, warnings=0, recorded_at=at))
+    Builder(engine).loaded_files(DAY, {"PAY_419900_20260630.csv": TOP}, dt.datetime(2026, 7, 1, 2, 0))
 
 
 def _snapshots_and_alert(engine) -> None:

@@ -39,12 +39,13 @@ def run_app(args: list[str], **env) -> subprocess.CompletedProcess:
 
 
 def big_delivery(inbox: Path, n: int = 30_000) -> None:
-    """D1: the tiny city and a large quota; D2: n vouchers on it (a file that takes a while to load)."""
+    """D1: the tiny city and a large quota; D2: n vouchers on it (a file that takes a while to load), to as
+    many payees, each once (not thousands of duplicate-payment alerts)."""
     rows = base_rows()
     rows["BGT"].append(quota("QB", "101001", "2050201", "30201", 10 ** 10, "年初预算"))
     deliver(inbox, D1, rows)
-    deliver(inbox, D2, {"PAY": [voucher(f"B{i:07d}", "101001", "QB", 100 + i % 997, day=D2, payee_name=f"公司{i % 500}")
-                                for i in range(n)],
+    deliver(inbox, D2, {"PAY": [voucher(f"B{i:07d}", "101001", "QB", 100 + i, day=D2, payee_name=f"公司{i}",
+                                        payee_account=f"6222{i:012d}") for i in range(n)],
                         "INC": [dict(date=D2, region_code="419900", code="10101", fund_type="一般公共预算",
                                      collector="税务", amount=5)]})
 

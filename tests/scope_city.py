@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from tests.builders import Builder
-from warehouse.schema import ingest_file, ingest_run, pay
+from warehouse.schema import pay
 
 TOP, EAST, TOWN, WEST = "419900", "419901", "419911", "419902"
 DAY = dt.date(2026, 3, 31)
@@ -51,16 +51,8 @@ def fill(engine) -> None:
 
 
 def _feed(engine) -> None:
-    at = dt.datetime(2026, 4, 1, 2, 0)
-    with engine.begin() as conn:
-        run = conn.execute(insert(ingest_run).values(
-            started_at=at, finished_at=at, inbox="/srv/inbox", date_from=DAY, date_to=DAY, status="completed",
-            run_by="clerk", files=4, rows=4, amount_total_fen=0, errors=0, warnings=0)).inserted_primary_key[0]
-        for region, name in [*FILES.items(), (None, "manifest.json")]:
-            conn.execute(insert(ingest_file).values(
-                run_id=run, business_date=DAY, name=name, report="PAY" if region else "MANIFEST", region_code=region,
-                sha256="0" * 64, status="loaded", rows=1, amount_total_fen=100, errors=0, warnings=0,
-                recorded_at=at))
+    Builder(engine).loaded_files(DAY, {**{name: region for region, name in FILES.items()}, "manifest.json": None},
+                                 dt.datetime(2026, 4, 1, 2, 0))
 
 
 def alert_ids(engine) -> dict[str | None, int]:

@@ -67,7 +67,8 @@ def test_cookies_are_secure_when_configured(store_url, engine, monkeypatch):
 def test_without_a_session_pages_redirect_to_login_and_endpoints_answer_401(app):
     client = app.server.test_client()
     page = client.get("/execution?date=2026-03-03&region=419900")
-    assert page.status_code == 302 and page.headers["Location"] == "/login?next=/execution%3Fdate%3D2026-03-03%26region%3D419900"
+    assert page.status_code == 302
+    assert page.headers["Location"] == "/login?next=/execution%3Fdate%3D2026-03-03%26region%3D419900"
     for path in ("/_dash-layout", "/_dash-dependencies", "/assets/app.css"):
         assert client.get(path).status_code == 401, path
     assert client.post("/_dash-update-component", json=router_body("/")).status_code == 401

@@ -17,7 +17,7 @@ from auth.tables import login_token
 from auth.users import UserError, set_disabled
 from auth.web import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from dashboard import create_app
-from tests.auth_support import callback_output, csrf, dash_body, logged_in, make_user
+from tests.auth_support import callback_output, components, csrf, dash_body, logged_in, make_user
 from warehouse.db import open_store
 
 
@@ -66,20 +66,7 @@ def _issue_on_the_users_page(app, admin, username: str) -> str:
 
 def _props(tree) -> dict:
     """id → props of every component in a callback's response."""
-    found = {}
-
-    def walk(node):
-        if isinstance(node, dict):
-            props = node.get("props")
-            if isinstance(props, dict) and isinstance(props.get("id"), str):
-                found[props["id"]] = props
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(tree)
-    return found
+    return {c["props"]["id"]: c["props"] for c in components(tree) if isinstance(c["props"].get("id"), str)}
 
 
 def test_an_admin_issues_a_code_that_logs_the_deputy_in_on_the_phone_once(app, engine):

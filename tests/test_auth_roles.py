@@ -10,7 +10,7 @@ from alerts import lifecycle
 from auth.principal import ADMIN, DEPUTY, LIAISON, MEMBER, Principal
 from dashboard import create_app
 from dashboard.roles import alert_changes, home
-from tests.auth_support import callback_output, csrf, dash_body, download_body, logged_in
+from tests.auth_support import callback_output, components, csrf, dash_body, download_body, logged_in
 from tests.dashboard_store import COUNTY, D2, TOP, fill_feed
 from warehouse.db import open_store
 
@@ -39,19 +39,7 @@ def clients(app, module_store_url):
 
 
 def _nav_links(layout) -> list[str]:
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if node.get("type") == "NavLink":
-                found.append(node["props"]["href"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-    walk(layout)
-    return found
+    return [c["props"]["href"] for c in components(layout) if c["type"] == "NavLink"]
 
 
 @pytest.mark.parametrize("role", list(OPENS))

@@ -169,6 +169,66 @@ def test_a_runner_leaves_kinds_it_does_not_know(store_any):
     assert queue.get(store_any, job_id)["status"] == queue.QUEUED
 
 
+# Several server processes acting at once (SQLite) -----------------------------------------------------------------
+def _while_another_writes(sqlite_url, act) -> list:
+    """Run `act(engine)` on a second engine (another process's pool) while a first connection has read, holds the
+    write lock and then writes; what `act` returned, or the error it raised."""
+    from sqlalchemy import select
+
+    from warehouse import db
+    from warehouse.db import writing
+
+    store, other = db.open_store(sqlite_url), db.make_engine(sqlite_url)
+    outcome = []
+
+    def second():
+        try:
+            outcome.append(act(other))
+        except Exception as exc:  # noqa: BLE001 — the test reports it
+            outcome.append(exc)
+
+    try:
+        with writing(store).begin() as first:
+            first.execute(select(job.c.id)).all()
+            thread = threading.Thread(target=second)
+            thread.start()
+            time.sleep(0.3)  # the second has begun and read by now (with a plain BEGIN it would fail below)
+            first.execute(job.insert().values(kind="probe", params={"n": 0}, status=queue.QUEUED, attempts=0,
+                                              created_at=queue.utcnow()))
+        thread.join(WAIT_S)
+    finally:
+        other.dispose()
+    return outcome
+
+
+def test_two_processes_queueing_at_once_both_succeed_on_sqlite(sqlite_url):
+    outcome = _while_another_writes(sqlite_url, lambda engine: queue.enqueue(engine, "probe", {"n": 1}))
+    assert len(outcome) == 1 and isinstance(outcome[0], int), outcome
+
+
+def test_two_people_changing_alerts_at_once_both_succeed_on_sqlite(sqlite_url):
+    from decimal import Decimal
+
+    from alerts import lifecycle
+    from alerts.findings import Finding
+    from alerts.recording import record
+    from alerts.tables import alert
+    from sqlalchemy import select
+
+    from tests.alert_support import DEFAULTS
+    from warehouse import db
+
+    found = Finding("JUST_BELOW", "voucher", "419900/JB", "黄", Decimal("960000.00"), Decimal("950000.00"), "元",
+                    "支付 960,000.00 元，处于采购限额下方", ("419900/JB",), subject_name="市教育局")
+    store = db.open_store(sqlite_url)
+    record(store, dt.date(2026, 6, 10), {"JUST_BELOW": [found]}, DEFAULTS)
+    with store.connect() as conn:
+        alert_id = conn.scalar(select(alert.c.id))
+    outcome = _while_another_writes(sqlite_url, lambda engine: lifecycle.acknowledge(engine, alert_id, "李四"))
+    assert len(outcome) == 1 and isinstance(outcome[0], dict), outcome
+    assert outcome[0]["to_status"] == lifecycle.READ
+
+
 # Commands --------------------------------------------------------------------------------------------------------
 def test_refresh_queue_and_worker_once_run_a_backfill(store_any):
     url = _url(store_any)

@@ -92,7 +92,7 @@ def test_disable_and_reset_password_take_effect_at_once(run, engine):
 
 def test_demo_creates_one_user_of_each_role_once(run, engine):
     with engine.begin() as conn:
-        conn.execute(insert(dm_region), [dict(region_code="419900", region_name="示范市", level="市"),
+        conn.execute(insert(dm_region), [dict(region_code="419900", region_name="示范市", parent_code=None, level="市"),
                                          dict(region_code="419902", region_name="西城区", parent_code="419900",
                                               level="县")])
         conn.execute(insert(dm_unit), [dict(unit_code=f"10400{i}", unit_name=f"单位{i}", dept_code="104",

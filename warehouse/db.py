@@ -41,14 +41,28 @@ def _sqlite_pragmas(dbapi_conn, _record):
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    # How long a write waits for another process's write lock before "database is locked" (default 30 s).
+    cur.execute(f"PRAGMA busy_timeout={int(os.environ.get('BUDGET_SQLITE_BUSY_MS', '30000'))}")
     cur.execute("PRAGMA cache_size=-200000")
     cur.execute("PRAGMA temp_store=MEMORY")
     cur.close()
 
 
 def _sqlite_begin(conn):
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN")
+
+
+IMMEDIATE = "budget_write_lock_at_begin"
+
+
+def writing(engine: Engine) -> Engine:
+    """The engine for a transaction that reads, then writes what it read (a status change, a queue entry).
+
+    SQLite in WAL mode refuses, without waiting, to let a transaction that began by reading write once another
+    connection has committed since ("database is locked") — with several server processes, two people acting at
+    once would see that error. On SQLite this transaction takes the write lock at BEGIN (waiting its turn like
+    any writer); PostgreSQL is unchanged (its callers lock the rows they read)."""
+    return engine.execution_options(**{IMMEDIATE: True})
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -17,7 +17,7 @@ from dashboard.state import merge_search, parse_search, token
 NAME = "审计日志"
 TABLE = "audit-log-table"
 _USER = re.compile(r"[\w.@\-]{1,64}")  # a username in the query
-COLUMNS = [{"field": "at", "headerName": "时间", "minWidth": 150}, {"field": "username", "headerName": "用户"},
+COLUMNS = [{"field": "at", "headerName": "时间", "minWidth": 170}, {"field": "username", "headerName": "用户"},
            {"field": "role", "headerName": "角色"}, {"field": "action", "headerName": "操作"},
            {"field": "target", "headerName": "对象"}, {"field": "params", "headerName": "参数", "minWidth": 260},
            {"field": "ip", "headerName": "地址"}]

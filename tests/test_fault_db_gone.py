@@ -1,0 +1,93 @@
+"""The database going away while an ingest loads a big file: a clear Chinese error naming the file, nothing of
+that file stored, and the same command run again ends exactly as an uninterrupted run.
+
+PostgreSQL: the server ends the ingest's sessions (pg_terminate_backend, what a server restart or an
+administrator does) while the ingest writes the vouchers; a lock the test holds on the voucher table keeps
+the ingest at that point until it is killed. SQLite: another process takes the store's write lock
+(BEGIN EXCLUSIVE, as a backup tool or the sqlite3 shell does) while the ingest validates the file, and holds it
+beyond the ingest's busy timeout.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+
+from sqlalchemy import func, select, text
+
+from tests.deliveries import D1, D2
+from tests.faults import app_env, big_delivery, canonical_dump, ingest_cmd, run_app, wait_for
+from warehouse.db import open_store
+from warehouse.schema import ingest_file, ingest_run, pay
+
+BIG = "PAY_419900_20260303.csv"
+
+
+def _in_ingest(engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(ingest_run).where(ingest_run.c.status == "running")
+                            .where(ingest_run.c.date_from == D2)).scalar() == 1
+
+
+def _terminated_while_writing(engine, start, app: str) -> subprocess.Popen:
+    with engine.connect() as holder:
+        holder.execute(text("LOCK TABLE pay IN EXCLUSIVE MODE"))  # readers pass, the ingest's COPY waits here
+        proc = start()
+
+        def waiting_on_pay() -> bool:
+            with engine.connect() as conn:
+                return conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :a "
+                                         "AND wait_event_type = 'Lock'"), {"a": app}).scalar() == 1
+
+        wait_for(waiting_on_pay, "the ingest writing the vouchers")
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :a"),
+                         {"a": app})
+        holder.rollback()
+    proc.wait()
+    return proc
+
+
+def _locked_while_loading(engine, start, app: str) -> subprocess.Popen:
+    proc = start()
+    wait_for(lambda: _in_ingest(engine), "the ingest of the big file started")
+    holder = sqlite3.connect(engine.url.database, isolation_level=None, timeout=60)
+    holder.execute("BEGIN EXCLUSIVE")  # no other process writes until this ends
+    proc.wait()
+    holder.execute("ROLLBACK")
+    holder.close()
+    return proc
+
+
+def test_the_store_goes_away_mid_file_then_a_rerun_finishes(store_url, new_store_url, tmp_path):
+    inbox = tmp_path / "in"
+    big_delivery(inbox)
+    reference = new_store_url()
+    for url in (reference, store_url):
+        assert run_app(ingest_cmd(url, inbox, "2026-03-02", "2026-03-02")).returncode == 0
+    assert run_app(ingest_cmd(reference, inbox, "2026-03-03", "2026-03-03")).returncode == 0
+    expected = canonical_dump(open_store(reference))
+
+    engine = open_store(store_url)
+    app = f"gone-ingest-{os.getpid()}"
+    env = app_env(PGAPPNAME=app, BUDGET_SQLITE_BUSY_MS="1000")
+
+    def start():
+        return subprocess.Popen(ingest_cmd(store_url, inbox, "2026-03-03", "2026-03-03"), env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    fault = _locked_while_loading if engine.dialect.name == "sqlite" else _terminated_while_writing
+    proc = fault(engine, start, app)
+    err = proc.stderr.read()
+    assert proc.returncode == 1
+    assert "导入中断" in err and f"正在载入的文件 {BIG} 已整体回滚" in err and "重新运行" in err, err
+    assert "Traceback" not in err
+    with engine.connect() as conn:  # nothing of the big file; the day before as it was
+        assert conn.execute(select(func.count()).select_from(pay).where(pay.c.business_date == D2)).scalar() == 0
+        assert conn.execute(select(ingest_file.c.status).where(ingest_file.c.business_date == D2)).all() == []
+        assert set(conn.execute(select(ingest_file.c.status).where(ingest_file.c.business_date == D1)).scalars()) \
+            == {"loaded"}
+
+    rerun = run_app(ingest_cmd(store_url, inbox, "2026-03-03", "2026-03-03"))
+    assert rerun.returncode == 0, rerun.stderr
+    assert canonical_dump(engine) == expected
