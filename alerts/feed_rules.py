@@ -46,9 +46,13 @@ def feed_missing(ctx: Context, rule: Rule) -> list[Finding]:
 
 
 def feed_refused(ctx: Context, rule: Rule) -> list[Finding]:
+    """The files of D whose latest version is refused: a file refused again on a rerun counts once, with the
+    errors of its latest refusal, and a file loaded after a refusal is not refused any more."""
+    latest = (select(func.max(ingest_file.c.id)).where(ingest_file.c.business_date == ctx.day,
+                                                       ingest_file.c.status != "unchanged")
+              .group_by(ingest_file.c.name))
     with ctx.engine.connect() as conn:
-        files = conn.execute(select(ingest_file).where(ingest_file.c.business_date == ctx.day,
-                                                       ingest_file.c.status == "refused")
+        files = conn.execute(select(ingest_file).where(ingest_file.c.id.in_(latest), ingest_file.c.status == "refused")
                              .order_by(ingest_file.c.id)).mappings().all()
         out = []
         for f in files:

@@ -1,6 +1,8 @@
 """`python app.py schedule`: the daily T+1 job in-process, for deployments without cron."""
 from __future__ import annotations
 
+import signal
+import sys
 from pathlib import Path
 
 import click
@@ -48,6 +50,8 @@ def schedule(at, inbox, run_now, db_url):
 
     engine = open_store(db_url, check=True)
     start_background(engine)  # the queue is served between (and during) the daily runs
+    # systemd stops with SIGTERM: exit normally, so the runner gives an unfinished job back (atexit)
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
 
     def job(check: bool = True):
         if check:

@@ -32,20 +32,24 @@ def worker(once, poll, db_url):
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     runner = Runner(open_store(db_url), poll=poll)
+    if once:
+        click.echo(f"已执行任务 / jobs run: {runner.drain()}")
+        return
+    click.echo(f"后台任务进程 {runner.owner} 已启动（Ctrl+C 退出）/ job runner started (Ctrl+C to stop)", err=True)
+    run_until_stopped(runner)
 
-    def terminate(_signum, _frame):  # systemd stop: give the job back, then leave
-        runner.stop()
+
+def run_until_stopped(runner) -> None:
+    """Run jobs until SIGTERM (systemd stop) or Ctrl+C; either unwinds the job under way, which the runner gives
+    back to the queue, so another runner starts it at once instead of after the lease."""
+    def terminate(_signum, _frame):
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, terminate)
     try:
-        if once:
-            click.echo(f"已执行任务 / jobs run: {runner.drain()}")
-            return
-        click.echo(f"后台任务进程 {runner.owner} 已启动（Ctrl+C 退出）/ job runner started (Ctrl+C to stop)", err=True)
         runner.run_forever()
     except KeyboardInterrupt:
-        runner.stop()
+        pass
 
 
 COMMANDS = [worker]

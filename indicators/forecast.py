@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from indicators.facts import budget_cube, spend_cube
 from indicators.formula import ratio
 from indicators.members import row
-from indicators.scope import FULL, OWN, Scope, names, open_scope
+from indicators.scope import ALL, FULL, OWN, Scope, names, open_scope
+from indicators.snapshots import stored_parts
 from warehouse.schema import dm_unit, pay
 
 MIN_YEARS = 3
@@ -53,11 +54,13 @@ def unit_forecast(sc: Scope) -> list[dict]:
 
 def region_forecast(sc: Scope) -> list[dict]:
     """Regions use their own curves (全辖 or 本级 sums per year): there are no peers to pool."""
-    own = {c: {"": (b, s)} for c, (b, s, _) in year_figures(sc, sc.year, lambda y: sc.day, "region_code").items()}
+    years = prior_years(sc)
+    current, spending = region_sums(sc, years)
+    own = {c: {"": pair} for c, pair in current.items()}
     full = sc.regions.rollup(own, _merge_pairs)
     shares = {FULL: {}, OWN: {}}
-    for y in prior_years(sc):
-        own_y = {c: {"": v} for c, v in year_spending(sc, y, same_day(sc.day, y), "region_code").items()}
+    for y in years:
+        own_y = {c: {"": v} for c, v in spending[y].items()}
         for scope, sums in ((OWN, own_y), (FULL, sc.regions.rollup(own_y, _merge_pairs))):
             for code, bucket in sums.items():
                 part, whole = bucket.get("", (0, 0))
@@ -70,6 +73,22 @@ def region_forecast(sc: Scope) -> list[dict]:
         pool = shares[scope].get(code, [])
         out.append(_row(sc, code, label.get(code, code), scope, budget, spent, OWN_BASIS if pool else None, pool))
     return out
+
+
+def region_sums(sc: Scope, years: list[int]) -> tuple[dict, dict]:
+    """({region: (adjusted budget, spent)} as of D, {y: {region: (spent up to the same day of y, spent in y)}}),
+    本级. The daily snapshots hold exactly these sums (execution, region, 本级, 全部) for every stored day, so they
+    are read when every day needed is stored, and summed otherwise."""
+    cutoffs = {y: (same_day(sc.day, y), dt.date(y, 12, 31)) for y in years}
+    stored = stored_parts(sc.conn, "execution", "region", sc.codes, OWN, ALL, ("adjusted_budget", "spent"),
+                          [sc.day, *(day for pair in cutoffs.values() for day in pair)])
+    if stored is None:
+        current = {c: (b, s) for c, (b, s, _) in year_figures(sc, sc.year, lambda y: sc.day, "region_code").items()}
+        return current, {y: year_spending(sc, y, part, "region_code") for y, (part, _) in cutoffs.items()}
+    current = {c: (p["adjusted_budget"], p["spent"]) for c, p in stored[sc.day].items()}
+    spending = {y: {c: (stored[part].get(c, {}).get("spent", 0), p["spent"]) for c, p in stored[whole].items()}
+                for y, (part, whole) in cutoffs.items()}
+    return current, spending
 
 
 def _row(sc: Scope, code, name, scope, budget, spent, basis, pool) -> dict:

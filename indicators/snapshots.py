@@ -219,6 +219,23 @@ def history(engine, indicator: str, since: dt.date, until: dt.date, level: str =
     return [(day, derive(ind.family, parts, time_progress(day), only=ind.id)[ind.id]) for day, parts in days.items()]
 
 
+def stored_parts(conn, family: str, level: str, codes, scope: str, breakdown: str, parts, days) -> dict | None:
+    """{day: {code: {part: value}}} of the members `codes` on the stored `days` (a part not stored is 0), or
+    None unless every one of `days` is stored: a reader then sums instead. For a calculator that needs the same
+    parts on several days (the region forecast's earlier years)."""
+    days = sorted(set(days))
+    if len(conn.execute(select(snap_day.c.date).where(snap_day.c.date.in_(days))).all()) < len(days):
+        return None
+    out: dict = {day: {} for day in days}
+    for day, code, ind, value in conn.execute(
+            select(snap.c.date, snap.c.code, snap.c.indicator, snap.c.value)
+            .where(snap.c.family == family, snap.c.level == level, snap.c.code.in_(list(codes)),
+                   snap.c.scope == scope, snap.c.breakdown == breakdown, snap.c.indicator.in_(list(parts)),
+                   snap.c.date.in_(days))):  # the primary key's order: one lookup per member, part and day
+        out[day].setdefault(code, {p: 0 for p in parts})[ind] = value
+    return out
+
+
 def snapshot_rows(engine, family: str, date: dt.date, level: str = "region") -> list[dict]:
     """The report rows of `family` as of `date` at level region (top region), dept or unit, read from the
     stored day: the same rows the calculator gives for the top region, without touching the transactions.

@@ -268,6 +268,7 @@ def _ingest_file(engine: Engine, path: Path, day: dt.date, run_id: int, manifest
                 findings, errors = findings + [unwritten], errors + 1
             _insert_file_record(conn, run_id, day, name, report, fn, sha, "refused", rows, total, errors, warnings,
                                 findings, quarantine_path=str(qpath) if qpath else None)
+            mark_refresh_due(conn, day)  # the day's data-quality alerts read the refusals
             return FileOutcome(day, name, report, "refused", rows, total, errors, warnings)
         file_id = _insert_file_record(conn, run_id, day, name, report, fn, sha, "loaded", rows, total, errors,
                                       warnings, findings)

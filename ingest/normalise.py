@@ -6,6 +6,9 @@ separators in amounts, three date spellings.
 """
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -97,24 +100,25 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """
     s = clean_number_text(s)
     codes, uniques = pd.factorize(s)
-    if len(uniques) * 4 > len(s) or (codes < 0).any():
-        return _parse_dates(s)
-    iso, bad, empty = _parse_dates(pd.Series(uniques, dtype=s.dtype))
-    spread = lambda u: pd.Series(u.array.take(codes), index=s.index)  # noqa: E731
-    return spread(iso), spread(bad), spread(empty)
-
-
-def _parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    iso = np.array([_iso_date(t) for t in uniques] + [None], dtype=object)[codes]  # code -1 (missing): None
+    iso = pd.Series(iso, index=s.index, dtype="str")
     empty = s == ""
-    iso = s.where(s.str.fullmatch(r"\d{4}-\d{2}-\d{2}"))
-    other = iso.isna() & ~empty
-    if other.any():  # the rarer spellings: YYYY/M/D, YYYY-M-D, YYYYMMDD
-        m = s[other].str.extract(_DATE_RE)
-        y, mo, d = m[0].fillna(m[3]), m[1].fillna(m[4]), m[2].fillna(m[5])
-        iso[other] = y + "-" + mo.str.pad(2, side="left", fillchar="0") + "-" + d.str.pad(2, side="left", fillchar="0")
-    parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
-    bad = parsed.isna() & ~empty
-    return iso.where(parsed.notna()), bad, empty
+    return iso, iso.isna() & ~empty, empty
+
+
+_DATE_SPELLINGS = re.compile(_DATE_RE, re.ASCII)
+
+
+def _iso_date(text: str) -> str | None:
+    """'YYYY-MM-DD', 'YYYY/M/D', 'YYYY-M-D' or 'YYYYMMDD' of a real calendar day → ISO; anything else → None."""
+    m = _DATE_SPELLINGS.fullmatch(text)
+    if not m:
+        return None
+    y, mo, d = (int(m[i] or m[i + 3]) for i in (1, 2, 3))
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
 
 
 def parse_ints(s: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:

@@ -181,10 +181,11 @@ def _check_code_column(frame, c: Col, meta, fx: Findings, known: set[str] | None
         return
     if known_by_year is not None:
         years = pd.Series(year_series, index=s.index)
-        is_known = pd.Series(False, index=s.index)
-        for y in years.dropna().unique():
-            at = years == y
-            is_known[at] = s[at].isin(known_by_year(int(y)))
+        year_np = years.to_numpy(dtype="float64", na_value=np.nan)
+        known_np = np.zeros(len(s), dtype=bool)
+        for y in np.unique(year_np[~np.isnan(year_np)]):
+            known_np |= (year_np == y) & s.isin(known_by_year(int(y))).to_numpy(dtype=bool)
+        is_known = pd.Series(known_np, index=s.index)
         sets = years
     else:
         is_known = s.isin(known)

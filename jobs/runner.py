@@ -50,6 +50,9 @@ class Runner:
         log.info("job %s (%s) started by %s, attempt %s", row["id"], row["kind"], self.owner, row["attempts"])
         try:
             self._execute(row)
+        except BaseException:  # interrupted (SystemExit from SIGTERM, Ctrl+C): the job goes back to the queue
+            queue.release(self.engine, row["id"], self.owner)
+            raise
         finally:
             self.current = None
         ended = queue.get(self.engine, row["id"])
@@ -73,7 +76,8 @@ class Runner:
                 self.stopping.wait(self.poll * 5)
 
     def stop(self) -> None:
-        """Stop taking jobs and give the one under way back to the queue."""
+        """Stop taking jobs and give the one under way back to the queue (for a runner on another thread; a
+        runner interrupted on its own thread gives its job back itself)."""
         self.stopping.set()
         current = self.current
         if current is not None and queue.release(self.engine, current, self.owner):

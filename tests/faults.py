@@ -30,12 +30,28 @@ def app_env(**extra) -> dict:
     return dict(os.environ, PYTHONPATH=str(ROOT), **extra)
 
 
-def ingest_cmd(url: str, inbox: Path, first="2026-03-02", last="2026-03-03", *more) -> list[str]:
-    return [*APP, "ingest", "--inbox", str(inbox), "--from", first, "--to", last, "--db", url, "--quiet", *more]
+def ingest_args(url: str, inbox: Path, first="2026-03-02", last="2026-03-03") -> list[str]:
+    return ["ingest", "--inbox", str(inbox), "--from", first, "--to", last, "--db", url, "--quiet"]
+
+
+def ingest_cmd(url: str, inbox: Path, first="2026-03-02", last="2026-03-03") -> list[str]:
+    """The ingest as a process of its own (to be killed, or to run beside another)."""
+    return [*APP, *ingest_args(url, inbox, first, last)]
 
 
 def run_app(args: list[str], **env) -> subprocess.CompletedProcess:
     return subprocess.run(args, env=app_env(**env), capture_output=True, text=True)
+
+
+def run_here(args: list[str]) -> str:
+    """A command run in this process (setting a store up, a reference run): it must succeed."""
+    from click.testing import CliRunner
+
+    from cli import main
+
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
 
 
 def big_delivery(inbox: Path, n: int = 30_000) -> None:
@@ -66,7 +82,9 @@ def _without(table, *names):
     return [c for c in table.c if c.name not in names]
 
 
-def canonical_dump(engine) -> dict[str, list[tuple]]:
+def canonical_dump(engine, history: bool = True) -> dict[str, list[tuple]]:
+    """The store as its readers see it; `history=False` leaves out the alerts' history (every evidence set an
+    alert was seen with, and its events), for a fault that rightly left a trace there."""
     out = {}
     alert_key = (alert.c.rule_id, alert.c.subject_level, alert.c.subject_code)
     latest = (select(func.max(ingest_file.c.id)).where(ingest_file.c.status != "unchanged")
@@ -81,10 +99,11 @@ def canonical_dump(engine) -> dict[str, list[tuple]]:
         out["alert"] = _rows(conn, select(*_without(alert, "id", "updated_at")))
         out["alert_sighting"] = _rows(conn, select(*alert_key, *_without(alert_sighting, "id", "alert_id"))
                                       .join(alert, alert.c.id == alert_sighting.c.alert_id))
-        out["alert_evidence"] = _rows(conn, select(*alert_key, *_without(alert_evidence, "id", "alert_id"))
-                                      .join(alert, alert.c.id == alert_evidence.c.alert_id))
-        out["alert_event"] = _rows(conn, select(*alert_key, *_without(alert_event, "id", "alert_id", "at"))
-                                   .join(alert, alert.c.id == alert_event.c.alert_id))
+        if history:
+            out["alert_evidence"] = _rows(conn, select(*alert_key, *_without(alert_evidence, "id", "alert_id"))
+                                          .join(alert, alert.c.id == alert_evidence.c.alert_id))
+            out["alert_event"] = _rows(conn, select(*alert_key, *_without(alert_event, "id", "alert_id", "at"))
+                                       .join(alert, alert.c.id == alert_event.c.alert_id))
         out["alert_payee"] = _rows(conn, select(alert_payee))
         out["ingest_file"] = _rows(conn, select(*_without(ingest_file, "id", "run_id", "recorded_at", "superseded_by",
                                                           "row_id_first", "row_id_last", "quarantine_path"))

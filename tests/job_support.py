@@ -64,6 +64,7 @@ def runs(log: Path) -> list[tuple[int, str]]:
 
 
 def main(argv: list[str]) -> None:
+    from cli.worker_cmd import run_until_stopped
     from jobs.runner import Runner
     from warehouse.db import open_store
 
@@ -77,7 +78,7 @@ def main(argv: list[str]) -> None:
     if "--drain" in argv:
         runner.drain()
     else:
-        runner.run_forever()
+        run_until_stopped(runner)  # as `python app.py worker` runs
 
 
 if __name__ == "__main__":

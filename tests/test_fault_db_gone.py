@@ -16,7 +16,7 @@ import subprocess
 from sqlalchemy import func, select, text
 
 from tests.deliveries import D1, D2
-from tests.faults import app_env, big_delivery, canonical_dump, ingest_cmd, run_app, wait_for
+from tests.faults import app_env, big_delivery, canonical_dump, ingest_args, ingest_cmd, run_app, run_here, wait_for
 from warehouse.db import open_store
 from warehouse.schema import ingest_file, ingest_run, pay
 
@@ -64,8 +64,8 @@ def test_the_store_goes_away_mid_file_then_a_rerun_finishes(store_url, new_store
     big_delivery(inbox)
     reference = new_store_url()
     for url in (reference, store_url):
-        assert run_app(ingest_cmd(url, inbox, "2026-03-02", "2026-03-02")).returncode == 0
-    assert run_app(ingest_cmd(reference, inbox, "2026-03-03", "2026-03-03")).returncode == 0
+        run_here(ingest_args(url, inbox, "2026-03-02", "2026-03-02"))
+    run_here(ingest_args(reference, inbox, "2026-03-03", "2026-03-03"))
     expected = canonical_dump(open_store(reference))
 
     engine = open_store(store_url)

@@ -50,3 +50,13 @@ def test_region_forecast_and_backtest(store):
     assert result["years"] == [2023, 2024, 2025] and result["units"] >= 1
     june = result["months"][6]
     assert june["n"] >= 1 and june["mae_pp"] >= 0 and 0 <= june["coverage"] <= 1
+
+
+def test_region_forecast_reads_the_snapshots_when_every_day_is_stored(store_any):
+    from indicators.snapshots import backfill
+
+    build(store_any)
+    summed = forecast(store_any, D, level="region")  # no day stored: summed from the vouchers' sums
+    backfill(store_any, dt.date(2023, 1, 1), D)
+    read = forecast(store_any, D, level="region")
+    assert read == summed and read[0]["forecast_spent"] == 28100 / F(2, 5)

@@ -34,7 +34,7 @@ def test_kill_at_random_points_then_rerun(store_url, new_store_url, tmp_path):
     started = time.monotonic()
     done = run_app(ingest_cmd(store_url, inbox))
     assert done.returncode == 0, done.stderr
-    full = time.monotonic() - started
+    full = time.monotonic() - started  # the kills land between 30 % and 90 % of an uninterrupted run
     expected = canonical_dump(open_store(store_url))
     rng = random.Random(7)
     for attempt in range(3):

@@ -125,6 +125,23 @@ def test_a_job_that_keeps_killing_its_process_is_given_up(store_any):
     assert given_up["status"] == queue.FAILED and "中断 3 次" in given_up["error"]
 
 
+def test_a_worker_stopped_with_sigterm_gives_its_job_back_at_once(store_any, tmp_path):
+    started, release = tmp_path / "started", tmp_path / "release"
+    job_id = queue.enqueue(store_any, "wait", {"n": 1, "log": str(tmp_path / "log"), "started": str(started),
+                                                "release": str(release)})
+    worker = _runner_process(store_any, 600, owner="stopping")  # a lease far longer than the test
+    try:
+        _wait_for(started.exists, "the job to start")
+        worker.send_signal(signal.SIGTERM)  # systemctl stop
+        assert worker.wait(WAIT_S) == 0
+    finally:
+        worker.kill()
+        worker.wait()
+    back = queue.get(store_any, job_id)
+    assert (back["status"], back["attempts"], back["lease_owner"]) == (queue.QUEUED, 0, None)
+    assert runs(tmp_path / "log") == []
+
+
 def test_a_stopped_runner_gives_its_job_back(store_any, tmp_path):
     started, release = tmp_path / "started", tmp_path / "release"
     job_id = queue.enqueue(store_any, "wait", {"n": 1, "log": str(tmp_path / "log"), "started": str(started),

@@ -5,15 +5,16 @@ vouchers' sum."""
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from indicators.facts import spend_cube
 from indicators.tables import PAY_CLASS, pay_day, pay_month, pay_year
 from ingest.load import ingest_dates
 from tests.builders import Builder, city
 from tests.deliveries import D1, base_rows, deliver, voucher
-from warehouse import schema
+from warehouse import pay_sums, schema
 from warehouse.schema import pay
 
 
@@ -94,6 +95,36 @@ def test_kept_through_a_load_and_its_redelivery(store_any, tmp_path):
     rows["PAY"][0]["amount"] = 1
     deliver(tmp_path / "again", D1, rows)
     ingest_dates(store_any, tmp_path / "again", [D1])
+    assert_kept(store_any)
+
+
+def test_a_load_keeps_the_tiers_itself_and_leaves_the_triggers_to_everyone_else(store_any, tmp_path):
+    """A load adds its file's vouchers per class while the row triggers stand aside (SQLite, revision 0010); the
+    flag that sets them aside lives only inside the load's transaction, committed or rolled back, so a voucher
+    written by hand afterwards still meets the triggers."""
+    deliver(tmp_path / "in", D1, base_rows())
+    ingest_dates(store_any, tmp_path / "in", [D1])
+    assert_kept(store_any)
+
+    def flag(conn):
+        return conn.scalar(select(schema.store_meta.c.value).where(schema.store_meta.c.key == pay_sums.FLAG))
+
+    with store_any.connect() as conn:
+        assert flag(conn) is None
+    by_hand = dict(voucher_no="H1", pay_date=dt.date(2026, 3, 2), region_code="419900", unit_code="101001",
+                   quota_id="Q1", payee_name="某某公司", payee_account="62220001", amount_fen=700,
+                   pay_method="授权支付")
+    with store_any.begin() as conn:
+        conn.execute(insert(pay).values(**by_hand))
+    assert_kept(store_any)
+    with pytest.raises(RuntimeError), store_any.begin() as conn:  # a load failing inside the block
+        with pay_sums.deferred(conn):
+            assert flag(conn) == ("loader" if store_any.dialect.name == "sqlite" else None)
+            conn.execute(delete(pay).where(pay.c.voucher_no == "H1"))
+            raise RuntimeError("the load fails before it adds its vouchers to the tiers")
+    with store_any.begin() as conn:
+        assert flag(conn) is None
+        conn.execute(delete(pay).where(pay.c.voucher_no == "H1"))
     assert_kept(store_any)
 
 
