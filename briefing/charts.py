@@ -11,8 +11,6 @@ import shutil
 import threading
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-
 from briefing.facts import Facts
 from briefing.quarter import BriefingError
 from dashboard.figures.debt import balance_chart
@@ -33,7 +31,7 @@ BEHIND_N = 10
 @dataclass(frozen=True)
 class Chart:
     caption: str  # without its number: the document numbers figures in order
-    figure: go.Figure
+    figure: dict  # plotly's JSON of the figure (dashboard.figures)
 
 
 def charts(f: Facts) -> dict[str, Chart]:
@@ -92,10 +90,10 @@ class Renderer:
     def _run(self, coroutine):
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
 
-    def draw(self, figures: list[go.Figure]) -> list[tuple[bytes, int, int]]:
+    def draw(self, figures: list[dict]) -> list[tuple[bytes, int, int]]:
         """(PNG, width, height in px at scale 1) of each figure, in order."""
         browser = self._browser.result()
-        sizes = [(WIDTH, int(fig.layout.height or 320)) for fig in figures]
+        sizes = [(WIDTH, int(fig["layout"].get("height") or 320)) for fig in figures]
 
         async def draw_all():
             return [await browser.calc_fig(fig, opts={"format": "png", "width": w, "height": h, "scale": SCALE})

@@ -8,7 +8,9 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+from auth import scope as access
 from briefing.quarter import BriefingError
+from indicators.scope import Regions
 from briefing.write import STEPS, write_briefing
 from jobs import queue
 from jobs.kinds import BRIEFING, JobError
@@ -17,7 +19,11 @@ QUEUED, RUNNING, DONE, FAILED = queue.QUEUED, queue.RUNNING, queue.DONE, queue.F
 
 
 def enqueue(engine, quarter: str, region: str | None, out_dir: Path | str, requested_by: str | None = None) -> int:
-    """Queue the briefing of `quarter` for `region` into `out_dir`; the job id to poll with `status`."""
+    """Queue the briefing of `quarter` for `region` into `out_dir`; the job id to poll with `status`. The region
+    is checked here against the principal asking (auth.scope: another's is RegionDenied, none means theirs),
+    since the runner writes the job's briefing as the system, whoever asked."""
+    with engine.connect() as conn:
+        region = access.resolve_region(Regions.load(conn), region)
     params = {"quarter": quarter, "region": region, "out_dir": str(out_dir)}
     return queue.enqueue(engine, BRIEFING, params, requested_by)
 

@@ -3,10 +3,10 @@
 - ML_AMOUNT_OUTLIER: a supplier or a person paid 10–40 times what they are usually paid;
 - ML_ECON_MISMATCH: a payee paid under an economic class it is (almost) never paid under, and of another kind
   (a staff member paid from an equipment or works line, a hotel paid from a construction project);
-- ML_REPEAT_PAYMENT: one supplier paid by one unit four or five times on consecutive working days, each
-  amount ordinary, together well under the procurement limit.
+- ML_REPEAT_PAYMENT: one supplier, not paid by the unit for a month, paid five or six times on consecutive
+  working days, each amount ordinary, together well under the procurement limit.
 
-Each working day carries ML_PER_WORKDAY of them at scale 1 and above (in proportion below): a day's top 50
+Each working day carries ML_PER_WORKDAY plants at scale 1 and above (in proportion below): a day's top 50
 can be judged only when the day holds a few dozen true anomalies. Every plant keeps clear of the rules: a
 payee paid before, on a working day, within the quota, never round, never a duplicate, never in the band just
 below the procurement limit, never adding up to a split payment. Amounts take their leading digits from the
@@ -21,8 +21,10 @@ import numpy as np
 from demo import days
 from demo.payments import BAND, LIMIT, ROUND
 
-ML_PER_WORKDAY = 28  # plants; a repeat plant makes 4 or 5 vouchers, so about 43 vouchers a day
-KINDS = {"ML_AMOUNT_OUTLIER": 0.4, "ML_ECON_MISMATCH": 0.45, "ML_REPEAT_PAYMENT": 0.15}
+ML_PER_WORKDAY = 32  # plants; a repeat plant makes 5 or 6 vouchers, so about 43 vouchers a day
+KINDS = {"ML_AMOUNT_OUTLIER": 0.45, "ML_ECON_MISMATCH": 0.47, "ML_REPEAT_PAYMENT": 0.08}
+REPEATS = (5, 6)  # payments of a repeat plant, on consecutive working days
+QUIET = 30  # days a unit has not paid the supplier of a repeat plant
 MOST = 300_000_000  # 分: a plant pays at most 3,000,000 元
 OUTLIER = (10, 40)  # times the payee's usual amount (the background passes 10 times for 1 voucher in 1,000)
 MISMATCH = (2, 6)  # times the payee's usual amount, under an economic class it is (almost) never paid under
@@ -83,9 +85,13 @@ class MlPlants:
                 and q.remaining > 0]
         return [fits[int(i)] for i in self.rng.permutation(len(fits))[:QUOTAS]]
 
-    def _payee(self, pool, most: float = float("inf")) -> tuple[int, float] | None:
-        """A payee of `pool` paid before whose usual amount is at most `most` (a few are tried)."""
+    def _payee(self, pool, most: float = float("inf"), quiet_for=None) -> tuple[int, float] | None:
+        """A payee of `pool` paid before whose usual amount is at most `most` (a few are tried); with
+        `quiet_for` = (unit, day), one the unit has not paid for QUIET days."""
         pool = [pool[int(i)] for i in self.rng.permutation(len(pool))[:SAMPLE]]
+        if quiet_for:
+            unit, day = quiet_for
+            pool = [p for p in pool if self.payments.last_paid.get((unit.idx, p), 0) < day.toordinal() - QUIET]
         known = [(p, u) for p in pool if self.payments.first_day.get(p) is not None and (u := self._usual(p))
                  and u <= most]
         return known[int(self.rng.integers(len(known)))] if known else None
@@ -160,13 +166,13 @@ class MlPlants:
     def repeat_payment(self, day, _arg=None) -> bool:
         cal = days.year(day.year)
         index = cal.index(day)
-        later = [i for i in range(index + 1, min(index + 7, cal.length)) if cal.workday[i]]
-        k = min(len(later) + 1, 4 + int(self.rng.random() < 0.5))
-        if k < 4:
+        later = [i for i in range(index + 1, min(index + 9, cal.length)) if cal.workday[i]]
+        k = min(len(later) + 1, REPEATS[0] + int(self.rng.random() < 0.5))
+        if k < REPEATS[0]:
             return False
         for unit in self._units():
             for q in self._quotas(unit, GOODS):
-                found = self._payee(self._pool(unit, q), self._room(q) / 6)
+                found = self._payee(self._pool(unit, q), self._room(q) / 8, quiet_for=(unit, day))
                 if found is None:
                     continue
                 payee, usual = found

@@ -85,6 +85,7 @@ class Payments:
         self.rows: list[dict] = []
         self.seq = 0
         self.today_payee: set[tuple[int, int]] = set()
+        self.last_paid: dict[tuple[int, int], int] = {}  # (unit, payee) -> ordinal of the unit's last payment to it
         self.today_amount: set[tuple[int, int]] = set()
 
     # -- the year's schedule -------------------------------------------------------------------------------
@@ -380,6 +381,7 @@ class Payments:
             if cents < LIMIT:
                 self.split_window.setdefault((unit, payee), []).append((self.today, cents))
             self.today_payee.add((unit, payee))
+            self.last_paid[(unit, payee)] = self.today
             self.today_amount.add((unit, cents))
             if q.mode == "wage":
                 self.history[payee].append(cents)

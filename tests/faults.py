@@ -9,9 +9,11 @@ differ between any two runs.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import func, select, text
@@ -64,6 +66,28 @@ def big_delivery(inbox: Path, n: int = 30_000) -> None:
                                         payee_account=f"6222{i:012d}") for i in range(n)],
                         "INC": [dict(date=D2, region_code="419900", code="10101", fund_type="一般公共预算",
                                      collector="税务", amount=5)]})
+
+
+@contextmanager
+def writes_held(engine):
+    """Until the block ends no other process writes the vouchers of the store (SQLite: its write lock, as a
+    backup tool or the sqlite3 shell holds it; PostgreSQL: the voucher table's EXCLUSIVE lock) — the point a
+    writer is held at while the test does something to it."""
+    if engine.dialect.name == "sqlite":
+        holder = sqlite3.connect(engine.url.database, isolation_level=None, timeout=600)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    with engine.connect() as holder:
+        holder.execute(text("LOCK TABLE pay IN EXCLUSIVE MODE"))  # readers pass, writers wait
+        try:
+            yield
+        finally:
+            holder.rollback()
 
 
 def wait_for(condition, what: str, limit_s: float = 600) -> None:

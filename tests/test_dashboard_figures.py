@@ -4,12 +4,17 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction as F
 
+import plotly.graph_objects as go
+
 from dashboard.exports import file_name
 from dashboard.figures.alerts import alert_rows, history_rows, matches
-from dashboard.figures.debt import bond_table, maturity_chart, schedule_records
+from dashboard.figures.debt import balance_chart, bond_table, maturity_chart, schedule_records
 from dashboard.figures.execution import level_table, treemap
-from dashboard.figures.overview import most_behind
+from dashboard.figures.overview import behind_chart, most_behind
 from dashboard.figures.progress import progress_curve
+from dashboard.figures.registers import grouped_bars
+from dashboard.figures.revenue import composition_chart, rate_chart
+from dashboard.figures.sangong import category_chart
 from dashboard.figures.tables import table
 from dashboard.figures.vouchers import detail, grid_rows, records
 from dashboard.format import format_multiple, format_pp, format_rate, rate_percent
@@ -54,7 +59,7 @@ def test_a_table_states_one_amount_unit_and_keeps_each_members_code():
 
 
 def test_the_treemap_sizes_tiles_by_budget_shades_them_by_rate_and_names_their_codes():
-    fig = treemap(ROWS, "部门")
+    fig = go.Figure(treemap(ROWS, "部门"))  # figures are plotly's JSON as dicts: this validates them too
     tiles = fig.data[0]
     assert list(tiles.ids) == ["100", "200"]  # nothing to draw for a member without a budget
     assert list(tiles.values) == [16.0, 0.01] and (tiles.marker.cmin, tiles.marker.cmax) == (0.02, 15.0)
@@ -66,13 +71,32 @@ def test_the_treemap_sizes_tiles_by_budget_shades_them_by_rate_and_names_their_c
 def test_the_progress_curve_draws_last_year_on_this_years_dates_and_the_forecast_band():
     this = [(dt.date(2026, 1, 31), F(1, 10)), (dt.date(2026, 6, 30), F(2, 5))]
     last = [(dt.date(2025, 1, 31), F(1, 20)), (dt.date(2025, 12, 31), F(19, 20))]
-    fig = progress_curve(this, last, dt.date(2026, 6, 30), "执行率", {"rate": F(9, 10), "low": F(4, 5), "high": 1})
+    fig = go.Figure(progress_curve(this, last, dt.date(2026, 6, 30), "执行率", {"rate": F(9, 10), "low": F(4, 5),
+                                                                             "high": 1}))
     names = [t.name for t in fig.data]
     assert names == ["序时进度", "上年（2025）", "本年（2026）", "年末预测区间", "年末预测"]
     assert list(fig.data[1].x) == [dt.date(2026, 1, 31), dt.date(2026, 12, 31)] and list(fig.data[1].y) == [5.0, 95.0]
     assert list(fig.data[3].y) == [40.0, 100.0, 80.0, 40.0] and list(fig.data[4].y) == [40.0, 90.0]
-    assert [t.name for t in progress_curve(this, [], dt.date(2026, 6, 30), "执行率").data] == [
+    assert [t.name for t in go.Figure(progress_curve(this, [], dt.date(2026, 6, 30), "执行率")).data] == [
         "序时进度", "上年（2025）", "本年（2026）"]
+
+
+def test_every_chart_is_a_valid_plotly_figure_with_plotlys_own_look():
+    """Charts are built as plotly's JSON (dicts), not validated as they are built: plotly checks them here."""
+    sangong = [{"category": c, "budget": 100_00, "spent": 50_00, "spent_last_year_same_period": None}
+               for c in ("公务接待费", "合计")]
+    revenue = [{"fund_type": "一般公共预算", "collected": 10 ** 9, "budget": 2 * 10 ** 9, "yoy": None,
+                "collected_last_year_same_period": 9 * 10 ** 8, "completion_rate": F(1, 2), "tax_share": F(3, 4)}]
+    debt = [{"name": "<b>示范市</b>", "bond_type": t, "balance": 10 ** 10, "limit": 2 * 10 ** 10}
+            for t in ("一般债券", "专项债券", "合计")]
+    assets = [{"category": "企业", "total_assets": 10 ** 10, "total_liabilities": 6 * 10 ** 9, "equity": 4 * 10 ** 9}]
+    charts = [behind_chart(most_behind(ROWS)), category_chart(sangong), composition_chart(revenue),
+              rate_chart(revenue), balance_chart(debt),
+              grouped_bars("assets", assets, "category", ["total_assets", "total_liabilities", "equity"])]
+    for chart in charts:
+        checked = go.Figure(chart)  # raises on a property plotly does not know
+        assert checked.layout.template == go.Figure().layout.template and len(checked.data) == len(chart["data"])
+    assert go.Figure(charts[4]).data[0].x == ("&lt;b&gt;示范市&lt;/b&gt;",)  # names drawn as written
 
 
 def test_vouchers_show_in_yuan_to_the_fen_and_export_under_their_own_headers():
@@ -99,7 +123,7 @@ def test_debt_lists_state_their_unit():
     assert "未偿本金（万元）" in [c["headerName"] for c in columns]
     wall = [{"month": dt.date(2026, 6, 1), "bond_type": "一般债券", "principal": 2 * 10 ** 10},
             {"month": dt.date(2026, 6, 1), "bond_type": "专项债券", "principal": 0}]
-    assert maturity_chart(wall).layout.yaxis.title.text == "到期本金（亿元）"
+    assert go.Figure(maturity_chart(wall)).layout.yaxis.title.text == "到期本金（亿元）"
     assert schedule_records("B1", [Payment(dt.date(2027, 7, 1), "B1", "本金", 100, 100)]) == [
         {"bond_code": "B1", "date": dt.date(2027, 7, 1), "kind": "本金", "principal": Decimal("1.00"),
          "payment": Decimal("1.00")}]

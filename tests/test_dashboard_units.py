@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from html.parser import HTMLParser
 
+import plotly.graph_objects as go
 import pytest
 from click.testing import CliRunner
 
@@ -121,7 +122,7 @@ def test_an_empty_store_has_no_default_date_and_no_run(store):
 # -- figures -----------------------------------------------------------------------------------------------------
 
 def test_the_status_chart_has_every_day_of_the_window_and_one_stack_per_status(feed):
-    fig = status_chart(q.daily_status(feed, D2), D2, days=7)
+    fig = go.Figure(status_chart(q.daily_status(feed, D2), D2, days=7))  # (a dict: validated here)
     assert [t.name for t in fig.data] == ["已载入", "已拒收", "已被替换", "重复交付（未变）"]
     loaded, refused = fig.data[0], fig.data[1]
     assert list(loaded.x) == [D2 - dt.timedelta(days=n) for n in range(6, -1, -1)]

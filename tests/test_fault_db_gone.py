@@ -10,13 +10,13 @@ beyond the ingest's busy timeout.
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 
 from sqlalchemy import func, select, text
 
 from tests.deliveries import D1, D2
-from tests.faults import app_env, big_delivery, canonical_dump, ingest_args, ingest_cmd, run_app, run_here, wait_for
+from tests.faults import app_env, big_delivery, canonical_dump, ingest_args, ingest_cmd, run_app, run_here, wait_for, \
+    writes_held
 from warehouse.db import open_store
 from warehouse.schema import ingest_file, ingest_run, pay
 
@@ -30,8 +30,7 @@ def _in_ingest(engine) -> bool:
 
 
 def _terminated_while_writing(engine, start, app: str) -> subprocess.Popen:
-    with engine.connect() as holder:
-        holder.execute(text("LOCK TABLE pay IN EXCLUSIVE MODE"))  # readers pass, the ingest's COPY waits here
+    with writes_held(engine):  # the ingest's COPY of the vouchers waits here
         proc = start()
 
         def waiting_on_pay() -> bool:
@@ -43,7 +42,6 @@ def _terminated_while_writing(engine, start, app: str) -> subprocess.Popen:
         with engine.connect() as conn:
             conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = :a"),
                          {"a": app})
-        holder.rollback()
     proc.wait()
     return proc
 
@@ -51,11 +49,8 @@ def _terminated_while_writing(engine, start, app: str) -> subprocess.Popen:
 def _locked_while_loading(engine, start, app: str) -> subprocess.Popen:
     proc = start()
     wait_for(lambda: _in_ingest(engine), "the ingest of the big file started")
-    holder = sqlite3.connect(engine.url.database, isolation_level=None, timeout=60)
-    holder.execute("BEGIN EXCLUSIVE")  # no other process writes until this ends
-    proc.wait()
-    holder.execute("ROLLBACK")
-    holder.close()
+    with writes_held(engine):  # held beyond the ingest's busy timeout, until it gave up
+        proc.wait()
     return proc
 
 

@@ -57,6 +57,7 @@ def test_region_forecast_reads_the_snapshots_when_every_day_is_stored(store_any)
 
     build(store_any)
     summed = forecast(store_any, D, level="region")  # no day stored: summed from the vouchers' sums
-    backfill(store_any, dt.date(2023, 1, 1), D)
+    for day in (D, *(d for y in (2023, 2024, 2025) for d in (D.replace(year=y), dt.date(y, 12, 31)))):
+        backfill(store_any, day, day)  # just the days the forecast reads, each computed in full
     read = forecast(store_any, D, level="region")
     assert read == summed and read[0]["forecast_spent"] == 28100 / F(2, 5)

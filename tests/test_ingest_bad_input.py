@@ -16,6 +16,7 @@ from ingest.delivery import file_name, sha256_of, write_report
 from ingest.load import ingest_dates
 from ingest.rules import RULES
 from tests.deliveries import D1, D2, TOP, all_reports, base_rows, deliver, quota, voucher
+from warehouse.db import open_store
 from warehouse.schema import finding, ingest_file, pay
 
 CASES: dict[str, callable] = {}
@@ -425,8 +426,21 @@ def test_every_catalogue_rule_has_a_case():
     assert set(CASES) == set(RULES)
 
 
-@pytest.mark.parametrize("rule_id", sorted(CASES))
+# Refused by the reader before the store is asked anything, and costly (the 1 GB file is hashed): one backend.
+READER_ONLY = {"FILE_TOO_LARGE"}
+
+
+@pytest.mark.parametrize("rule_id", sorted(set(CASES) - READER_ONLY))
 def test_bad_input_gives_a_clear_finding(rule_id, store, tmp_path, monkeypatch):
+    _gives_a_clear_finding(rule_id, store, tmp_path, monkeypatch)
+
+
+@pytest.mark.parametrize("rule_id", sorted(READER_ONLY))
+def test_bad_input_refused_by_the_reader(rule_id, sqlite_url, tmp_path, monkeypatch):
+    _gives_a_clear_finding(rule_id, open_store(sqlite_url), tmp_path, monkeypatch)
+
+
+def _gives_a_clear_finding(rule_id, store, tmp_path, monkeypatch):
     monkeypatch.setenv("BUDGET_QUARANTINE", str(tmp_path / "quarantine"))
     build, file, line, column, value = CASES[rule_id]
     inbox = tmp_path / "inbox"

@@ -301,6 +301,19 @@ def test_a_briefing_is_written_for_the_deputys_region_and_lists_only_theirs(engi
     assert {b.region for b in visible_briefings(engine, tmp_path)} == {city.TOP, city.EAST, city.TOWN, city.WEST}
 
 
+def test_a_briefing_job_is_queued_for_the_deputys_region_and_never_for_another(engine, tmp_path):
+    from briefing import jobs
+    from jobs import queue
+
+    with acting_as(EAST_DEPUTY):
+        job = jobs.enqueue(engine, "2026Q1", None, tmp_path, "east")
+        for other in (city.WEST, city.TOP):
+            with pytest.raises(RegionDenied):
+                jobs.enqueue(engine, "2026Q1", other, tmp_path, "east")
+    assert queue.get(engine, job)["params"]["region"] == city.EAST  # the runner writes it as the system
+    assert queue.get(engine, jobs.enqueue(engine, "2026Q1", city.WEST, tmp_path))["params"]["region"] == city.WEST
+
+
 def test_an_unknown_region_is_still_a_plain_scope_error_for_those_who_see_everything(engine):
     with pytest.raises(ScopeError):
         execution(engine, city.DAY, "999999")

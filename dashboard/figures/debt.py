@@ -1,9 +1,7 @@
 """The 政府债务 page: balance against limit per region and bond type, the maturity wall, bonds and schedules."""
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
-from dashboard.figures.style import base_layout, plain
+from dashboard.figures.style import base_layout, figure, plain
 from dashboard.figures.tables import TWO_DECIMALS, amount_unit, cell, table
 from dashboard.format import in_unit, unit_for, yuan_from_fen
 from dashboard.theme import SERIES
@@ -17,44 +15,41 @@ RISK_FIELDS = ["name", "code", "scope", "bond_type", "balance", "limit", "limit_
                "interest_expense_ratio", "coverage_multiple", "repayment_ratio", "due_12m", "fiscal_capacity"]
 
 
-def balance_chart(rows: list[dict]) -> go.Figure:
+def balance_chart(rows: list[dict]) -> dict:
     """Per region: balance bars per bond type, each with its limit as a tick beside it."""
     rows = [r for r in rows if r["bond_type"] in BOND_TYPES]
     unit = amount_unit("debt", rows, ["balance", "limit"])
-    fig = go.Figure(layout=base_layout(barmode="group", height=320))
+    traces = []
     for bond_type in BOND_TYPES:
         mine = [r for r in rows if r["bond_type"] == bond_type]
         names = [plain(r["name"]) for r in mine]
-        fig.add_bar(x=names, y=[cell("debt", "balance", r["balance"], unit) for r in mine],
-                    name=f"{bond_type}余额", marker_color=COLOURS[bond_type], offsetgroup=bond_type,
-                    hovertemplate="%{x}<br>" + bond_type + "余额 %{y:,.2f} " + unit + "<extra></extra>")
-        fig.add_scatter(x=names, y=[cell("debt", "limit", r["limit"], unit) for r in mine], mode="markers",
-                        name=f"{bond_type}限额", offsetgroup=bond_type,
-                        marker={"symbol": "line-ew-open", "size": 26, "color": LIMIT_COLOUR,
-                                "line": {"width": 3, "color": LIMIT_COLOUR}},
-                        hovertemplate="%{x}<br>" + bond_type + "限额 %{y:,.2f} " + unit + "<extra></extra>")
-    fig.update_layout(scattermode="group")
-    fig.update_yaxes(title_text=f"金额（{unit}）", rangemode="tozero")
-    fig.update_xaxes(automargin=True)
-    return fig
+        traces.append({"type": "bar", "x": names, "y": [cell("debt", "balance", r["balance"], unit) for r in mine],
+                       "name": f"{bond_type}余额", "marker": {"color": COLOURS[bond_type]}, "offsetgroup": bond_type,
+                       "hovertemplate": "%{x}<br>" + bond_type + "余额 %{y:,.2f} " + unit + "<extra></extra>"})
+        traces.append({"type": "scatter", "x": names, "y": [cell("debt", "limit", r["limit"], unit) for r in mine],
+                       "mode": "markers", "name": f"{bond_type}限额", "offsetgroup": bond_type,
+                       "marker": {"symbol": "line-ew-open", "size": 26, "color": LIMIT_COLOUR,
+                                  "line": {"width": 3, "color": LIMIT_COLOUR}},
+                       "hovertemplate": "%{x}<br>" + bond_type + "限额 %{y:,.2f} " + unit + "<extra></extra>"})
+    return figure(traces, base_layout(barmode="group", height=320, scattermode="group",
+                                      yaxis={"title": {"text": f"金额（{unit}）"}, "rangemode": "tozero"},
+                                      xaxis={"automargin": True}))
 
 
 def risk_table(rows: list[dict]) -> tuple[list[dict], list[dict], str]:
     return table("debt", rows, RISK_FIELDS, first={"pinned": "left", "minWidth": 120})
 
 
-def maturity_chart(wall: list[dict]) -> go.Figure:
+def maturity_chart(wall: list[dict]) -> dict:
     """Principal falling due per month, stacked by bond type."""
     unit = unit_for(yuan_from_fen(r["principal"]) for r in wall)
-    fig = go.Figure(layout=base_layout(barmode="stack", height=300))
-    for bond_type in BOND_TYPES:
-        mine = [r for r in wall if r["bond_type"] == bond_type]
-        fig.add_bar(x=[r["month"] for r in mine], y=[float(in_unit(yuan_from_fen(r["principal"]), unit)) for r in mine],
-                    name=bond_type, marker_color=COLOURS[bond_type],
-                    hovertemplate="%{x|%Y年%m月}<br>" + bond_type + "到期本金 %{y:,.2f} " + unit + "<extra></extra>")
-    fig.update_xaxes(tickformat="%Y-%m", dtick="M3")
-    fig.update_yaxes(title_text=f"到期本金（{unit}）", rangemode="tozero")
-    return fig
+    bars = [{"type": "bar", "x": [r["month"] for r in mine],
+             "y": [float(in_unit(yuan_from_fen(r["principal"]), unit)) for r in mine], "name": bond_type,
+             "marker": {"color": COLOURS[bond_type]},
+             "hovertemplate": "%{x|%Y年%m月}<br>" + bond_type + "到期本金 %{y:,.2f} " + unit + "<extra></extra>"}
+            for bond_type, mine in ((t, [r for r in wall if r["bond_type"] == t]) for t in BOND_TYPES)]
+    return figure(bars, base_layout(barmode="stack", height=300, xaxis={"tickformat": "%Y-%m", "dtick": "M3"},
+                                    yaxis={"title": {"text": f"到期本金（{unit}）"}, "rangemode": "tozero"}))
 
 
 def _amount_columns(rows: list[dict], fields: list[str]) -> tuple[str, list[dict]]:

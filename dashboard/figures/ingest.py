@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import plotly.graph_objects as go
-
-from dashboard.figures.style import base_layout, severity_cells
+from dashboard.figures.style import base_layout, figure, severity_cells
 from dashboard.format import format_amount, in_unit, unit_for, yuan_from_fen
 from dashboard.theme import FINDING_SEVERITY, NEUTRAL, SERIES, SEVERITY
 from ingest.standard import REPORTS
@@ -17,19 +15,18 @@ _WHEN_ANY_RED = severity_cells(("params.value > 0", "红"))
 _WHEN_ANY_ORANGE = severity_cells(("params.value > 0", "橙"))
 
 
-def status_chart(daily: list[dict], until: dt.date, days: int = 30) -> go.Figure:
+def status_chart(daily: list[dict], until: dt.date, days: int = 30) -> dict:
     """Stacked files per business date and status; every date of the window is on the axis, gaps included."""
     dates = [until - dt.timedelta(days=n) for n in range(days - 1, -1, -1)]
     counts = {(r["business_date"], r["status"]): r["files"] for r in daily}
-    fig = go.Figure(layout=base_layout(barmode="stack", height=260))
-    for status, label in STATUS_LABELS.items():
-        fig.add_bar(x=dates, y=[counts.get((d, status), 0) for d in dates], name=label,
-                    marker_color=STATUS_COLOURS[status], hovertemplate="%{x|%Y-%m-%d}<br>" + label + "：%{y} 个文件"
-                    "<extra></extra>")
-    fig.update_xaxes(tickformat="%m-%d")
-    fig.update_layout(legend_traceorder="normal")
-    fig.update_yaxes(title_text="文件数", rangemode="tozero")
-    return fig
+    bars = [{"type": "bar", "x": dates, "y": [counts.get((d, status), 0) for d in dates], "name": label,
+             "marker": {"color": STATUS_COLOURS[status]},
+             "hovertemplate": "%{x|%Y-%m-%d}<br>" + label + "：%{y} 个文件<extra></extra>"}
+            for status, label in STATUS_LABELS.items()]
+    layout = base_layout(barmode="stack", height=260, xaxis={"tickformat": "%m-%d"},
+                         yaxis={"title": {"text": "文件数"}, "rangemode": "tozero"})
+    layout["legend"] = {**layout["legend"], "traceorder": "normal"}
+    return figure(bars, layout)
 
 
 def _amount_column(unit: str) -> dict:

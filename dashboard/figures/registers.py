@@ -1,9 +1,7 @@
 """国有资产, 审计整改, 重大项目: each page's chart and its lists (the rows explain() gives behind a figure)."""
 from __future__ import annotations
 
-import plotly.graph_objects as go
-
-from dashboard.figures.style import base_layout, plain, severity_cells
+from dashboard.figures.style import base_layout, figure, plain, severity_cells
 from dashboard.figures.tables import TWO_DECIMALS, amount_unit, cell, table
 from dashboard.format import in_unit, unit_for
 from dashboard.theme import SERIES
@@ -17,17 +15,15 @@ PROJECT_FIELDS = ["name", "code", "region_code", "unit_code", "report_date", "an
                   "completion_rate", "time_progress", "lag_pp"]
 
 
-def grouped_bars(family: str, rows: list[dict], x: str, fields: list[str], height: int = 300) -> go.Figure:
+def grouped_bars(family: str, rows: list[dict], x: str, fields: list[str], height: int = 300) -> dict:
     """One bar per row and figure, grouped by `x` (amounts in one unit for the chart)."""
     unit = amount_unit(family, rows, fields)
-    fig = go.Figure(layout=base_layout(barmode="group", height=height))
-    for field, colour in zip(fields, SERIES):
-        name = label(family, field)
-        fig.add_bar(x=[plain(r[x]) for r in rows], y=[cell(family, field, r[field], unit) for r in rows], name=name,
-                    marker_color=colour, hovertemplate="%{x}<br>" + name + " %{y:,.2f} " + unit + "<extra></extra>")
-    fig.update_yaxes(title_text=f"金额（{unit}）", rangemode="tozero")
-    fig.update_xaxes(automargin=True)
-    return fig
+    bars = [{"type": "bar", "x": [plain(r[x]) for r in rows], "y": [cell(family, field, r[field], unit) for r in rows],
+             "name": name, "marker": {"color": colour},
+             "hovertemplate": "%{x}<br>" + name + " %{y:,.2f} " + unit + "<extra></extra>"}
+            for field, colour, name in ((f, c, label(family, f)) for f, c in zip(fields, SERIES))]
+    return figure(bars, base_layout(barmode="group", height=height, xaxis={"automargin": True},
+                                    yaxis={"title": {"text": f"金额（{unit}）"}, "rangemode": "tozero"}))
 
 
 def family_table(family: str, rows: list[dict], fields: list[str]) -> tuple[list[dict], list[dict], str]:

@@ -1,7 +1,15 @@
-"""The look figures and grids share: Chinese fonts, the colour-blind-safe series, severity cells."""
+"""The look figures and grids share: Chinese fonts, the colour-blind-safe series, severity cells.
+
+Figures are plain dicts ({"data": [traces], "layout": {…}}) in plotly's own JSON shape, which dcc.Graph and
+kaleido take as they are. Building them as plotly.graph_objects would validate every property of every trace on
+each request and copy it all again to send it — most of a chart callback's time. tests/test_dashboard_figures.py
+checks that each one is a valid plotly figure, which is what that validation was for.
+"""
 from __future__ import annotations
 
-import plotly.graph_objects as go
+from functools import lru_cache
+
+import plotly.io as pio
 
 from dashboard.theme import BRAND, FONT_FAMILY, ON_SEVERITY, SERIES, SEVERITY
 
@@ -18,9 +26,16 @@ def plain(text) -> str | None:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def base_layout(**overrides) -> go.Layout:
+@lru_cache(maxsize=1)
+def _template() -> dict:
+    """plotly's default look, which a plotly Figure would carry in its layout (read once; never changed)."""
+    return pio.templates[pio.templates.default].to_plotly_json()
+
+
+def base_layout(**overrides) -> dict:
     """The shared look; a figure may override any of it (e.g. its margins)."""
-    return go.Layout(**{
+    return {
+        "template": _template(),
         "font": {"family": FONT_FAMILY, "size": 12},
         "colorway": list(SERIES),
         "margin": {"l": 48, "r": 12, "t": 12, "b": 40},
@@ -30,7 +45,12 @@ def base_layout(**overrides) -> go.Layout:
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
         "separators": ".,",
         **overrides,
-    })
+    }
+
+
+def figure(traces: list[dict], layout: dict) -> dict:
+    """A figure as dcc.Graph and kaleido take it."""
+    return {"data": traces, "layout": layout}
 
 
 def severity_cells(*conditions: tuple[str, str]) -> dict:
