@@ -94,8 +94,8 @@ A {size / 1e9:.2f} GB SQLite file ({args.file.name}); {machine()}, load average 
 
 Reading every page costs about as much as copying the file, so `PRAGMA quick_check` runs where the whole file is
 read or written anyway — `ingest`, each daily run of `schedule`, `backup`, `restore` — and every open checks the
-header and length (microseconds). `serve` and `worker` start with the header check only; a damaged page met by a
-query later is reported with the same message.
+header and length (one 100-byte read: milliseconds at most, whatever the size). `serve` and `worker` start with the
+header check only; a damaged page met by a query later is reported with the same message.
 
 Reproduce: `python bench/store_check_bench.py --file /tmp/big.db --rows {args.rows}`.
 """

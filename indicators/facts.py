@@ -91,45 +91,52 @@ def _pieces(start: dt.date, end: dt.date, tiers=TIERS) -> list[tuple]:
             + _pieces(after, end, tiers[1:]))
 
 
-def pay_sums(start: dt.date, end: dt.date, only: dict | None = None, unless_empty: dict | None = None):
+def pay_sums(start: dt.date, end: dt.date, only: dict | None = None, unless_empty: dict | None = None,
+             by_day: bool = False):
     """Subquery of PAY over [start, end] summed per voucher class: columns PAY_CLASS, amount_fen and vouchers,
     several rows per class (one per year, month or day); Σ amount_fen (vouchers) of a class = the Σ (count) of
     its vouchers dated in the window. `only` = {class column: values} limits the rows (e.g. region_code);
     `unless_empty` = {class column: values} keeps the rows whose column is one of the values or empty (a
-    voucher that leaves a column empty takes its quota's, which is tested after the lookup)."""
-    pieces = _pieces(start, end) or [(pay_day, pay_day.c.pay_date, start, end)]  # (an empty window: no rows)
-    selects = [select(*(table.c[c] for c in PAY_CLASS), table.c.amount_fen, table.c.vouchers)
+    voucher that leaves a column empty takes its quota's, which is tested after the lookup). by_day: the day
+    rows only, with their `pay_date` (sums per day of a window, for a series of days)."""
+    pieces = [] if by_day else _pieces(start, end)
+    pieces = pieces or [(pay_day, pay_day.c.pay_date, start, end)]  # (an empty window: no rows)
+    day = [pay_day.c.pay_date] if by_day else []
+    selects = [select(*(table.c[c] for c in PAY_CLASS), *day, table.c.amount_fen, table.c.vouchers)
                .where(period >= low, period <= high, *(_in(table.c[c], v) for c, v in (only or {}).items()),
                       *(or_(table.c[c].is_(None), _in(table.c[c], v)) for c, v in (unless_empty or {}).items()))
                for table, period, low, high in pieces]
     return (union_all(*selects) if len(selects) > 1 else selects[0]).subquery("pay_sums")
 
 
-def pay_class_sums(start: dt.date, end: dt.date, whole_years: bool = False):
+def pay_class_sums(start: dt.date, end: dt.date, whole_years: bool = False, unless_empty: dict | None = None):
     """pay_sums added up per voucher class: one row per class with vouchers dated in [start, end] (so that a
     quota is looked up once per class, not once per day or month). whole_years: in the whole years the window
-    falls in (a superset: one row per class from pay_year, for estimates)."""
+    falls in (a superset: one row per class from pay_year, for estimates). unless_empty: as pay_sums (classes
+    that cannot pass a test of their classified columns left out before the lookup)."""
     if whole_years:
         start, end = _year_start(start), _next_year(end) - dt.timedelta(days=1)
-    rows = pay_sums(start, end)
+    rows = pay_sums(start, end, unless_empty=unless_empty)
     cols = [rows.c[c] for c in PAY_CLASS]
     return (select(*cols, func.sum(rows.c.amount_fen).label("amount_fen"), func.sum(rows.c.vouchers).label("vouchers"))
             .group_by(*cols).subquery("pay_class_sums"))
 
 
 def spend_cube(conn, start: dt.date, end: dt.date, dims: tuple[str, ...], regions=None,
-               only: dict | None = None) -> dict[tuple, int]:
+               only: dict | None = None, by_day: bool = False) -> dict[tuple, int]:
     """Σ PAY.amount with pay_date in [start, end], grouped by `dims` (classified as the module says).
 
     `regions` limits PAY.region_code; `only` = {dim: values} limits columns: classified ones (e.g. 三公 econ
     codes) after the quota lookup, the voucher's own (e.g. unit_code) directly. The window's sums per voucher
-    class (pay_sums) are first added up per quota, so the quota lookup costs one join per quota.
+    class (pay_sums) are first added up per quota, so the quota lookup costs one join per quota. by_day: also
+    grouped by pay_date, the first key (the window within one year: a series of days, indicators.series).
     """
     own = {d: vals for d, vals in (only or {}).items() if d not in CLASS_DIMS}
     if regions is not None:
         own["region_code"] = regions
     only = {d: vals for d, vals in (only or {}).items() if d in CLASS_DIMS}
-    rows = pay_sums(start, end, own, only)  # a voucher's own code outside `only` never passes: not summed
+    rows = pay_sums(start, end, own, only, by_day)  # a voucher's own code outside `only` never passes: not summed
+    dims = ("pay_date", *dims) if by_day else dims
     if not (set(dims) | set(only)) & set(CLASS_DIMS):
         cols = [rows.c[d] for d in dims]
         stmt = select(*cols, func.sum(rows.c.amount_fen)).group_by(*cols)
@@ -179,10 +186,11 @@ def budget_cube(conn, year: int, start: dt.date, end: dt.date, dims: tuple[str, 
 
 
 def execution_cube(conn, year: int, start: dt.date, end: dt.date, dims: tuple[str, ...],
-                   regions=None, only: dict | None = None) -> dict[tuple, dict[str, int]]:
-    """Budget parts and `spent` per group: the additive parts of the execution family."""
-    out = budget_cube(conn, year, start, end, dims, regions, only)
-    for key, amount in spend_cube(conn, start, end, dims, regions, only).items():
+                   regions=None, only: dict | None = None, by_day: bool = False) -> dict[tuple, dict[str, int]]:
+    """Budget parts and `spent` per group: the additive parts of the execution family. by_day: per date too
+    (the first key: a quota's issued_date, a voucher's pay_date)."""
+    out = budget_cube(conn, year, start, end, ("issued_date", *dims) if by_day else dims, regions, only)
+    for key, amount in spend_cube(conn, start, end, dims, regions, only, by_day).items():
         out.setdefault(key, {p: 0 for p in BUDGET_PARTS})["spent"] = amount
     for parts in out.values():
         parts.setdefault("spent", 0)

@@ -7,6 +7,7 @@ the rows it lists; the snapshots hand over stored parts plus the day's rows — 
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 from indicators.registry import FAMILIES
 
@@ -21,26 +22,39 @@ def ratio(num, den) -> Fraction | None:
 def derive(family: str, parts: dict, time_progress: Fraction, only: str | None = None) -> dict:
     """Every figure of `family` from its parts (a part missing from `parts` is 0: nothing in scope); with
     `only`, that figure and the figures it is made of (a history of one figure over hundreds of days)."""
-    fam = FAMILIES[family]
     out: dict = {}
-
-    def value(ind_id: str):
-        if ind_id not in out:
-            out[ind_id] = _evaluate(fam.get(ind_id).recipe, ind_id, parts, time_progress, value)
-        return out[ind_id]
-
-    for ind_id in ([only] if only else (ind.id for ind in fam.indicators)):
-        value(ind_id)
+    for ind_id, kind, args in _plan(family, only):
+        if kind == "part":
+            out[ind_id] = parts.get(ind_id, 0)
+        elif kind == "time":
+            out[ind_id] = time_progress
+        else:
+            out[ind_id] = _evaluate(kind, [out[a] for a in args], time_progress)
     return out
 
 
-def _evaluate(recipe: tuple, ind_id: str, parts: dict, tp: Fraction, value):
-    kind, args = recipe[0], recipe[1:]
-    if kind == "part":
-        return parts.get(ind_id, 0)
-    if kind == "time":
-        return tp
-    a, *rest = (value(arg) for arg in args)
+@lru_cache(maxsize=None)
+def _plan(family: str, only: str | None) -> tuple[tuple[str, str, tuple], ...]:
+    """The figures to evaluate, each after those it is made of: (id, recipe kind, argument ids). Worked out
+    once per family (derive runs for every member of every day of a history)."""
+    fam = FAMILIES[family]
+    order: dict[str, tuple] = {}
+
+    def visit(ind_id: str) -> None:
+        if ind_id in order:
+            return
+        recipe = fam.get(ind_id).recipe
+        for arg in recipe[1:] if recipe[0] not in ("part", "time") else ():
+            visit(arg)
+        order[ind_id] = (ind_id, recipe[0], tuple(recipe[1:]))
+
+    for ind_id in ([only] if only else (ind.id for ind in fam.indicators)):
+        visit(ind_id)
+    return tuple(order.values())
+
+
+def _evaluate(kind: str, values: list, tp: Fraction):
+    a, *rest = values
     if kind == "lag":
         return None if a is None else (a - tp) * 100
     b = rest[0]
@@ -55,7 +69,7 @@ def _evaluate(recipe: tuple, ind_id: str, parts: dict, tp: Fraction, value):
         return a - b
     if kind == "sum":
         return a + b
-    raise ValueError(f"unknown recipe {recipe!r}")
+    raise ValueError(f"unknown recipe kind {kind!r}")
 
 
 def part_ids(family: str) -> list[str]:

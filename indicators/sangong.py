@@ -27,6 +27,11 @@ def sangong(engine, date: dt.date, region: str | None = None, level: str = "regi
 def sangong_rows(sc: Scope) -> list[dict]:
     if not sc.region:
         return []
+    return assemble(sc, sangong_groups(sc), "category", fixed(CATEGORIES))
+
+
+def sangong_groups(sc: Scope) -> dict:
+    """{member: {category: {budget, spent, spent_last_year_same_period}}} as of the scope's day."""
     dims = (MEMBER_DIM[sc.level], "econ_code")
     only = {"econ_code": CATEGORY_OF}
     member_of = sc.member_of()
@@ -42,4 +47,4 @@ def sangong_rows(sc: Scope) -> list[dict]:
          budget_cube(sc.conn, sc.year, sc.start, sc.day, dims, sc.codes, only).items()}, "budget")
     add(spend_cube(sc.conn, sc.start, sc.day, dims, sc.codes, only), "spent")
     add(spend_cube(sc.conn, *last_year_window(sc.day), dims, sc.codes, only), "spent_last_year_same_period")
-    return assemble(sc, grouped, "category", fixed(CATEGORIES))
+    return grouped

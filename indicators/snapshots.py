@@ -13,7 +13,7 @@ superseded rows touch, so late vouchers and redeliveries recompute exactly the d
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import delete, insert, select
 
@@ -241,31 +241,39 @@ def snapshot_rows(engine, family: str, date: dt.date, level: str = "region") -> 
     stored day: the same rows the calculator gives for the top region, without touching the transactions.
     Empty when the day is not stored. A deputy gets the region rows of their regions only, and is refused the
     department and unit rows (summed over every region)."""
+    return snapshot_rows_between(engine, family, date, date, level).get(date, [])
+
+
+def snapshot_rows_between(engine, family: str, since: dt.date, until: dt.date,
+                          level: str = "region") -> dict[dt.date, list[dict]]:
+    """snapshot_rows of every stored day of [since, until], read at once: {day: rows} (a day not stored is
+    absent). For a reader of many days (the alert engine re-evaluating a year)."""
     if level not in FAMILY_LEVELS.get(family, ()):
         raise ScopeError(f"{family} 在 {level} 层级没有每日快照 / no daily snapshot")
     with engine.connect() as conn:
-        sc = unchecked_scope(conn, family, date, level)
+        sc = unchecked_scope(conn, family, until, level)
         if level != "region":
             access.require_everything(sc.regions)
         visible = access.visible_regions(sc.regions)
-        if not _stored(conn, date) or sc.region is None:
-            return []
-        stmt = (select(snap.c.code, snap.c.scope, snap.c.breakdown, snap.c.indicator, snap.c.value)
-                .where(snap.c.date == date, snap.c.family == family, snap.c.level == level))
-        members: dict = {}
-        for code, scope, bk, ind, value in conn.execute(stmt):
-            members.setdefault((code, scope), {}).setdefault(bk, {})[ind] = value
+        stored = conn.execute(select(snap_day.c.date).where(snap_day.c.date >= since, snap_day.c.date <= until)
+                              ).scalars().all()
+        if not stored or sc.region is None:
+            return {}
+        stmt = (select(snap.c.date, snap.c.code, snap.c.scope, snap.c.breakdown, snap.c.indicator, snap.c.value)
+                .where(snap.c.date >= since, snap.c.date <= until, snap.c.family == family, snap.c.level == level))
+        days: dict = {day: {} for day in stored}
+        for day, code, scope, bk, ind, value in conn.execute(stmt):
+            days[day].setdefault((code, scope), {}).setdefault(bk, {})[ind] = value
         key = FAMILIES[family].keys[0]
-        if level == "region":
-            order = [(c, s) for c, s in sc.region_members() if visible is None or c in visible]
-        else:
-            order = sorted(members)
-        label = names(sc, level, [c for c, _ in order])
-        out = []
-        for code, scope in order:
-            bucket = members.get((code, scope), {})
-            for bk in _listed(family, bucket):
-                out.append(row(sc, level, code, label.get(code, code), scope, {key: bk}, bucket[bk]))
+        regions = [(c, s) for c, s in sc.region_members() if visible is None or c in visible]
+        label = names(sc, level, [c for c, _ in regions] if level == "region" else
+                      {c for members in days.values() for c, _ in members})
+        out = {}
+        for day, members in sorted(days.items()):
+            at = replace(sc, day=day)
+            out[day] = [row(at, level, code, label.get(code, code), scope, {key: bk}, bucket[bk])
+                        for code, scope in (regions if level == "region" else sorted(members))
+                        for bucket in [members.get((code, scope), {})] for bk in _listed(family, bucket)]
         return out
 
 

@@ -59,7 +59,8 @@ def recent(engine, limit: int = 20) -> list[dict]:
 
 def stalled(row: dict, at: dt.datetime | None = None) -> bool:
     """A running job whose holder stopped renewing its lease (its process is gone or hung)."""
-    return row["status"] == RUNNING and row["lease_expires_at"] is not None and row["lease_expires_at"] < (at or utcnow())
+    expires = row["lease_expires_at"]
+    return row["status"] == RUNNING and expires is not None and expires < (at or utcnow())
 
 
 def reap(engine, at: dt.datetime | None = None) -> int:

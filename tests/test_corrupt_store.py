@@ -81,7 +81,8 @@ def test_a_damaged_page_in_the_middle_stops_ingest_and_backup(damaged, tmp_path)
     with pytest.raises(CorruptStoreError) as caught:  # … reading every page does
         check_pages(path)
     assert "SQLite 完整性检查" in str(caught.value)
-    for argv in (["ingest", "--inbox", str(tmp_path), "--date", "2026-03-02"], ["backup", "--out", str(tmp_path / "b.db")]):
+    for argv in (["ingest", "--inbox", str(tmp_path), "--date", "2026-03-02"],
+                 ["backup", "--out", str(tmp_path / "b.db")]):
         result = CliRunner().invoke(main, [*argv, "--db", url])
         assert result.exit_code == 1, result.output
         assert_names_the_way_out(result.output, path)

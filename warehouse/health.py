@@ -4,7 +4,7 @@ file and says how to recover — instead of a traceback, or wrong figures from a
 
 Two depths, because a province's file is several GB:
 - `check_header` on every open: the 100-byte header (magic, page size, format) and the file's length against
-  the page count the header records (a truncated copy). Microseconds, whatever the size.
+  the page count the header records (a truncated copy). One 100-byte read: milliseconds at most, whatever the size.
 - `check_pages` (PRAGMA quick_check: every page of every b-tree, not index-vs-table consistency) reads the whole
   file: on a 3.3 GB file tens of seconds with the file in the page cache and minutes without
   (docs/performance.md, `bench/store_check_bench.py`) — too slow for every open. It runs where damage would

@@ -6,6 +6,10 @@ under a member are exactly those its `spent` sums. A page is found by key — th
 the last row already shown — never by OFFSET, so page 10,000 costs what page 1 costs where an index serves the
 sort. Sort columns and filter columns come from the whitelists below; every value the user typed reaches the
 database as a bound parameter.
+
+How long a list is, and whether it is long enough to walk the amount index rather than sort its rows, comes from
+the sums the indicator layer keeps per voucher class (facts.pay_class_sums: a `vouchers` count per class), under
+the same member conditions: exact, and read from thousands of rows instead of counting millions.
 """
 from __future__ import annotations
 
@@ -18,8 +22,9 @@ from sqlalchemy.engine import Engine
 
 from auth import scope as access
 from indicators.explain import level_where
-from indicators.facts import pay_source, region_in
+from indicators.facts import as_int, pay_class_sums, pay_source, pay_sums, region_in
 from indicators.scope import Regions, open_scope
+from indicators.tables import pay_year
 from warehouse.schema import dm_unit, pay
 
 PAGE_ROWS = 100
@@ -86,11 +91,20 @@ class FilterError(ValueError):
     """A filter the list cannot apply (the message is for the user)."""
 
 
-def _where(conn, scope: VoucherScope, cols: dict) -> list:
+def _where(conn, scope: VoucherScope, cols: dict, dates_indexed: bool = True) -> list:
     """The list's conditions; the region's through facts.region_in, so that the planner walks the date or unit
-    index (which gives the rows in date order) instead of collecting the region's vouchers to sort them."""
+    index (which gives the rows in date order) instead of collecting the region's vouchers to sort them.
+    dates_indexed=False: the dates likewise, on SQLite (whose planner then walks the amount index)."""
+    date = cols["date"]
+    if not dates_indexed and conn.dialect.name == "sqlite":
+        date = date.concat("")  # dates are ISO text on SQLite: the comparison is the same, no index serves it
+    return [date >= scope.start, date <= scope.end, *_member(conn, scope, cols)]
+
+
+def _member(conn, scope: VoucherScope, cols: dict) -> list:
+    """The member's conditions (all but the dates), on voucher rows or on sums per voucher class alike."""
     sc = open_scope(conn, "execution", scope.end, scope.region, within=scope.within)
-    where = [cols["date"] >= scope.start, cols["date"] <= scope.end, region_in(cols["region_code"], sc.codes)]
+    where = [region_in(cols["region_code"], sc.codes)]
     where += [level_where(sc, level, code, cols) for level, code in sc.within.items()]
     if scope.fund_type:
         where.append(level_where(sc, "fund_type", scope.fund_type, cols))
@@ -252,12 +266,14 @@ def voucher_page(engine: Engine, scope: VoucherScope, sort: tuple[str, str] = DE
     joined, cols, shown = _columns(scope.start.year)
     key, ident = shown[column], shown["id"]
     with engine.connect() as conn:
-        where = _where(conn, scope, cols) + filter_conditions(filter_model, shown)
-        if after is not None:
+        through, dates_indexed = _plan(conn, scope, column, limit)
+        where = _where(conn, scope, cols, dates_indexed) + through + filter_conditions(filter_model, shown)
+        if after is not None:  # written as a range on the key (from the key on), which an index serves
             value, last_id = _from_cursor(column, after)
-            beyond = (key > value) if sort[1] == "asc" else (key < value)
-            tie = (ident > last_id) if sort[1] == "asc" else (ident < last_id)
-            where.append(or_(beyond, and_(key == value, tie)))
+            if sort[1] == "asc":
+                where += [key >= value, or_(key > value, ident > last_id)]
+            else:
+                where += [key <= value, or_(key < value, ident < last_id)]
         order = [key.asc(), ident.asc()] if sort[1] == "asc" else [key.desc(), ident.desc()]
         stmt = (select(*(c.label(n) for n, c in shown.items())).select_from(joined).where(*where)
                 .order_by(*order).limit(limit + 1))
@@ -268,11 +284,60 @@ def voucher_page(engine: Engine, scope: VoucherScope, sort: tuple[str, str] = DE
     return rows, last
 
 
+def _summed(conn, scope: VoucherScope, whole_years: bool = False, by_quota: bool = False):
+    """How many vouchers the list holds without the grid's filters, from the sums per voucher class of its window
+    (whole_years: of the whole years the window falls in, read from pay_year alone); by_quota: [(region, quota,
+    vouchers)]. A member named by codes a voucher may take from its quota (fund type, 功能/经济科目, project) is
+    tested on the classes as classified (facts.pay_source); the others on the sums' own columns, without the
+    quota lookup."""
+    start, end = scope.start, scope.end
+    if whole_years:
+        start, end = dt.date(start.year, 1, 1), dt.date(end.year, 12, 31)
+    if scope.fund_type or scope.econ_codes or {"func", "econ", "project"} & set(scope.within):
+        econ = {"econ_code": scope.econ_codes} if scope.econ_codes else None  # (the 三公 codes: few classes)
+        rows, cols = pay_source(scope.start.year, pay_class_sums(start, end, unless_empty=econ))
+    else:
+        rows = pay_sums(start, end)
+        cols = dict(rows.c)
+    where = _member(conn, scope, cols)
+    if by_quota:
+        quota = (cols["region_code"], cols["quota_id"])
+        return conn.execute(select(*quota, func.sum(cols["vouchers"])).select_from(rows).where(*where)
+                            .group_by(*quota)).all()
+    return as_int(conn.scalar(select(func.sum(cols["vouchers"])).select_from(rows).where(*where)))
+
+
+def _plan(conn, scope: VoucherScope, column: str, limit: int) -> tuple[list, bool]:
+    """How a page finds its rows: (redundant conditions to add, whether the dates may use their index).
+
+    Walking an index in key order and keeping the list's rows reads about (limit + 1) × N ÷ n vouchers (the
+    list's n among N); collecting the list's n vouchers and sorting them reads about n. So (as explain() does,
+    counted over the window's whole years) a list of few vouchers, n² ≤ (limit + 1) × N, is collected through
+    its quotas (the conditions region ∈ its quotas' regions and quota ∈ their ids, which the quota index
+    serves); a list sorted by amount with n² > (limit + 1) × N_all walks the amount index (which holds every
+    year's N_all vouchers), its dates then kept off their index; any other walks the date (or unit) index. A
+    unit's list is walked by the unit index in either order of date, and sorted when by amount: no plan."""
+    if "unit" in scope.within:
+        return [], True
+    quotas = _summed(conn, scope, whole_years=True, by_quota=True)
+    n = sum(as_int(v) for _, _, v in quotas)
+    years = as_int(conn.scalar(select(func.sum(pay_year.c.vouchers)).where(
+        pay_year.c.year >= dt.date(scope.start.year, 1, 1), pay_year.c.year <= scope.end)))
+    if n * n <= (limit + 1) * years:
+        return [pay.c.region_code.in_(sorted({r for r, _, _ in quotas})),
+                pay.c.quota_id.in_(sorted({q for _, q, _ in quotas}))], True
+    if column == "amount_fen" and n * n > (limit + 1) * as_int(conn.scalar(select(func.sum(pay_year.c.vouchers)))):
+        return [], False
+    return [], True
+
+
 def voucher_count(engine: Engine, scope: VoucherScope, filter_model: dict | None = None,
                   cap: int = COUNT_CAP) -> int:
-    """How many vouchers the list holds, counting no further than `cap` + 1."""
+    """How many vouchers the list holds (with the grid's filters: counting no further than `cap` + 1)."""
     joined, cols, shown = _columns(scope.start.year)
     with engine.connect() as conn:
+        if not filter_model:
+            return _summed(conn, scope)
         where = _where(conn, scope, cols) + filter_conditions(filter_model, shown)
         inner = select(pay.c.id).select_from(joined).where(*where).limit(cap + 1).subquery()
         return conn.scalar(select(func.count()).select_from(inner))
