@@ -45,6 +45,8 @@ def refresh_range(engine: Engine, start: dt.date, end: dt.date, only: str | None
         for i, (name, step) in enumerate(stages):
             report(i, len(stages), f"刷新{STAGE_LABELS.get(name, name)}")
             step(engine, start, end)
+        if only is None:
+            _settle_due(engine, start, end)
     report(len(stages), len(stages), "完成")
     return [name for name, _ in stages]
 
@@ -58,6 +60,19 @@ def mark_refresh_due(conn: Connection, since: dt.date) -> None:
         conn.execute(insert(store_meta).values(key=REFRESH_DUE, value=since.isoformat()))
     elif since < due:
         conn.execute(update(store_meta).where(store_meta.c.key == REFRESH_DUE).values(value=since.isoformat()))
+
+
+def _settle_due(engine: Engine, start: dt.date, end: dt.date) -> None:
+    """A backfill over every date a load left due (to the newest business date) has done that work."""
+    from warehouse.schema import ingest_file, store_meta
+
+    with engine.begin() as conn:
+        due = _refresh_due(conn)
+        first, newest = conn.execute(select(func.min(ingest_file.c.business_date),
+                                            func.max(ingest_file.c.business_date))
+                                     .where(ingest_file.c.status == "loaded")).one()
+        if due is not None and start <= max(due, first or due) and (newest is None or end >= newest):
+            conn.execute(delete(store_meta).where(store_meta.c.key == REFRESH_DUE))
 
 
 def _refresh_due(conn: Connection) -> dt.date | None:

@@ -48,7 +48,9 @@ def alert_records(engine, date: dt.date, *, detail: bool = False) -> list[dict]:
                 *((c.label(name) for name, c in DETAIL.items()) if detail else ())]
 
     with engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(_open(date, columns)).mappings()]
+        result = conn.execute(_open(date, columns))
+        names = list(result.keys())
+        rows = [dict(zip(names, r)) for r in result]
     for r in rows:
         r["figure"], r["threshold"] = _number(r["figure"]), _number(r["threshold"])
         r["evidence"] = list(r["evidence"])

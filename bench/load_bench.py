@@ -115,6 +115,43 @@ def summary(samples: list[tuple[float, float]], errors: list, window: tuple[floa
             "p99_ms": ms(percentile(values, 0.99)), "max_ms": ms(max(values, default=None)), "errors": len(errors)}
 
 
+def next_dates_inbox(source: Path, target: Path, dates: list[str]) -> Path:
+    """The next business dates for a store loaded from a demo run that ended before them: the same dates of a
+    demo run to a later --to, without its refund vouchers (a refund names an original voucher of that longer run,
+    which the store's shorter run numbered differently), the manifest's counts and checksums written again."""
+    import csv
+    import hashlib
+    import io
+    import shutil
+    from decimal import Decimal
+
+    from ingest.reader import decode
+
+    for day in dates:
+        folder, out = source / day.replace("-", ""), target / day.replace("-", "")
+        if out.exists():
+            continue
+        shutil.copytree(folder, out)
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        for entry in manifest["files"]:
+            if not (entry["name"].startswith("PAY_") and entry["name"].endswith(".csv")):
+                continue
+            path = out / entry["name"]
+            text, encoding = decode(path.read_bytes())
+            rows = list(csv.reader(io.StringIO(text)))
+            head = rows[0]  # the data standard's Chinese names or its field names
+            orig, amount = (next(head.index(n) for n in names if n in head)
+                            for names in (("原凭证号", "orig_voucher_no"), ("支付金额", "amount")))
+            body = [r for r in rows[1:] if not r[orig]]
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows([head] + body)
+            path.write_bytes(buffer.getvalue().encode(encoding))
+            entry.update(rows=len(body), sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                         amount_total=f"{sum(Decimal(r[amount]) for r in body):.2f}")
+        (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return target
+
+
 def ingest_in_background(url: str, inbox: Path, dates: list[str], started: float, out: dict) -> threading.Thread:
     """`app.py ingest` of each date in turn (with the refresh after it), timed from the start of the load."""
 

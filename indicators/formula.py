@@ -16,6 +16,8 @@ def ratio(num, den) -> Fraction | None:
     """num ÷ den, exact; null when either is undefined or the denominator is 0."""
     if num is None or den is None or den == 0:
         return None
+    if type(num) is int and type(den) is int:  # sums of 分 (the common case): one Fraction, not three
+        return Fraction(num, den)
     return Fraction(num) / Fraction(den)
 
 

@@ -51,6 +51,20 @@ def test_keyset_pages_add_up_to_the_whole_list_in_every_sort_order(store_any):
     assert voucher_count(store_any, scope) == 9 and voucher_count(store_any, scope, cap=4) == 5
 
 
+def test_a_short_list_found_through_its_quotas_and_a_long_one_by_the_amount_index_page_alike(store_any):
+    """dashboard.queries.vouchers plans a page from the per-class voucher counts: a list of few vouchers among
+    many is collected through its quotas, a long one sorted by amount walks the amount index. Either way the
+    pages are the list in key order, and the count is the list's length."""
+    build(store_any)
+    short = VoucherScope(TOP, START, D, econ_codes=("30217",))  # 1 of 9 vouchers: through quota Q2
+    assert [v for p in walk(store_any, short, size=1) for v in p] == ["B%_1"]
+    assert [v for p in walk(store_any, short, ("pay_amount", "desc"), size=1) for v in p] == ["B%_1"]
+    assert voucher_count(store_any, short) == 1
+    long = VoucherScope(TOP, START, D, fund_type="一般公共预算")  # all 9: 9² > 2 × 10, walks the amounts
+    down = [v for p in walk(store_any, long, ("pay_amount", "desc"), size=1) for v in p]
+    assert down == ["A4", "B%_1", "A6", "A2", "A1", "A0", "A3", "A7", "A5"] and voucher_count(store_any, long) == 9
+
+
 def test_the_list_under_a_member_is_what_its_spent_sums(store_any):
     build(store_any)
     for within in ({"unit": "300001"}, {"dept": "100", "unit": "100001", "func": "2050201", "econ": "30201",

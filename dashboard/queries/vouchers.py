@@ -316,8 +316,10 @@ def _plan(conn, scope: VoucherScope, column: str, limit: int) -> tuple[list, boo
     its quotas (the conditions region ∈ its quotas' regions and quota ∈ their ids, which the quota index
     serves); a list sorted by amount with n² > (limit + 1) × N_all walks the amount index (which holds every
     year's N_all vouchers), its dates then kept off their index; any other walks the date (or unit) index. A
-    unit's list is walked by the unit index in either order of date, and sorted when by amount: no plan."""
-    if "unit" in scope.within:
+    unit's list is walked by the unit index in either order of date, and sorted when by amount; a region's
+    whole list (no member below it) is dense enough to walk in date order: no plan for either."""
+    if "unit" in scope.within or (column == "pay_date" and not (scope.within or scope.econ_codes
+                                                                or scope.fund_type)):
         return [], True
     quotas = _summed(conn, scope, whole_years=True, by_quota=True)
     n = sum(as_int(v) for _, _, v in quotas)
@@ -333,11 +335,11 @@ def _plan(conn, scope: VoucherScope, column: str, limit: int) -> tuple[list, boo
 
 def voucher_count(engine: Engine, scope: VoucherScope, filter_model: dict | None = None,
                   cap: int = COUNT_CAP) -> int:
-    """How many vouchers the list holds (with the grid's filters: counting no further than `cap` + 1)."""
+    """How many vouchers the list holds, no more than `cap` + 1 (with the grid's filters, counting stops there)."""
     joined, cols, shown = _columns(scope.start.year)
     with engine.connect() as conn:
         if not filter_model:
-            return _summed(conn, scope)
+            return min(_summed(conn, scope), cap + 1)
         where = _where(conn, scope, cols) + filter_conditions(filter_model, shown)
         inner = select(pay.c.id).select_from(joined).where(*where).limit(cap + 1).subquery()
         return conn.scalar(select(func.count()).select_from(inner))
