@@ -1,6 +1,8 @@
-"""What every evaluator of one business date shares: the date, the rules, the vouchers and the names.
+"""What the evaluators share: the date (Context) or the run of dates (Span), the rules, the vouchers, the names.
 
-Vouchers are read once per evaluation: the widest window any rule asks for, sliced for the narrower ones.
+Vouchers are read once per evaluation of a span of dates: the span and the widest window any rule looks back
+over, sliced for each date and rule. A rule evaluates its dates one by one (Evaluator.run with a Context per
+date) or the whole span at once (Evaluator.span), which must give what the dates one by one give.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ class Evaluator:
     run: Callable  # (Context, Rule) -> list[Finding]; raises Skipped when the date is not its to judge
     reads: str
     when: str
+    span: Callable | None = None  # (Span, Rule) -> ({date: [Finding]}, {date: why skipped}): all dates at once
 
 
 class Names:
@@ -71,13 +74,15 @@ class Context:
     engine: object
     day: dt.date
     rules: RuleSet
-    vouchers: object  # alerts.vouchers.StoreVouchers or LoadedVouchers
+    vouchers: object  # alerts.vouchers.LoadedVouchers (or StoreVouchers)
     _window: tuple[int, pd.DataFrame] | None = None
-    cache: dict = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)  # shared by the dates of a span: keys name their date
+    shared_names: Names | None = None
+    span_days: tuple[dt.date, ...] = ()  # the span's dates (figures several dates need are read for all at once)
 
     @cached_property
     def names(self) -> Names:
-        return Names(self.engine)
+        return self.shared_names or Names(self.engine)
 
     def recent(self, days: int) -> pd.DataFrame:
         """PAY rows dated in [day − days, day]."""
@@ -96,7 +101,47 @@ class Context:
         return self.vouchers.window(dt.date(self.day.year, 1, 1), self.day)
 
     def once(self, key, compute):
-        """A value several rules read (indicator rows of the day), computed once per evaluation."""
+        """A value several rules read (indicator rows of a date, counted vouchers), computed once."""
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+
+@dataclass
+class Span:
+    """The dates [since, until] (within one year) evaluated together, and what their evaluators share."""
+    engine: object
+    since: dt.date
+    until: dt.date
+    rules: RuleSet
+    vouchers: object  # alerts.vouchers.LoadedVouchers from `lookback` days before `since`
+    cache: dict = field(default_factory=dict)
+
+    @cached_property
+    def names(self) -> Names:
+        return Names(self.engine)
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.since + dt.timedelta(days=i) for i in range((self.until - self.since).days + 1)]
+
+    def context(self, day: dt.date) -> Context:
+        return Context(self.engine, day, self.rules, self.vouchers, cache=self.cache, shared_names=self.names,
+                       span_days=tuple(self.days))
+
+    def once(self, key, compute):
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+    def on_days(self) -> pd.DataFrame:
+        """The PAY rows dated in the span."""
+        return self.once("on_days", lambda: self.vouchers.window(self.since, self.until))
+
+
+def by_day(frame: pd.DataFrame, column: str = "last_date") -> dict[dt.date, pd.DataFrame]:
+    """A findings frame split by the date a column gives (the date each finding belongs to)."""
+    if not len(frame):
+        return {}
+    return {(day.date() if hasattr(day, "date") else day): part.reset_index(drop=True)
+            for day, part in frame.groupby(frame[column])}

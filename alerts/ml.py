@@ -1,197 +1,266 @@
-"""ML ranking of vouchers: an IsolationForest trained on history scores only the new vouchers.
+"""ML ranking of vouchers: how surprising each new voucher is, given what a model learnt from the year before.
 
-Every feature looks backwards (a voucher's own history, never later payments), so a voucher scored on the day
-it arrives is described the same way as the history the model learnt from. What the model remembers of its
-history (per-payee first date and count, median amounts per payee / economic code / unit) travels with it,
-so scoring a day needs the day's vouchers plus the last `RECENT_DAYS` days for the repeat windows, not the
-whole store.
+Each feature asks one question an auditor asks of a payment, oriented so that larger is stranger: an amount far
+above what the payee is usually paid, or above what the economic code usually pays; a payee paid under an
+economic code it is (almost) never paid under and that payees like it are not paid under either; one unit
+paying one payee more often than it ever does; the same amount again; a payee never paid before; an off day;
+a round sum; a run of payments under the procurement limit adding up past it.
 
-Why a voucher ranks high: each feature in turn is set to its typical (median) training value and the voucher
-rescored; the features whose typical value lowers the score most are the ones that drove it, named in Chinese.
+The model (chosen by measurement on the demo city, docs/alerts.md) is a histogram-based outlier score: for
+each feature, the share of the training vouchers at least as extreme (one-sided tail probability); a
+feature's contribution is −log10 of it, and a voucher's score is its strongest contribution plus
+W_OTHERS × the others'. It reads like the questions above — one very strange answer outranks several
+mildly odd ones — and every contribution is the reason shown, in Chinese, without re-scoring.
+
+Every feature looks backwards: the model's memory (per payee, economic code and unit–payee pair, of the
+TRAINING_DAYS before its month) plus the vouchers since, counted by whole days (a voucher's features do not
+depend on the order of the vouchers of its own day), so a voucher is described the same whether it is
+scored on its day or with its whole month.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import IsolationForest
 
 from alerts.calendar import is_working_day
-from alerts.payment_tests import counted_vouchers, group_codes, window_bounds
+from alerts.payment_tests import counted_vouchers, group_codes
 
 REPEAT_DAYS, GROUP_DAYS = 30, 7
-RECENT_DAYS = REPEAT_DAYS  # history a scoring run needs before its first new voucher
+RECENT_DAYS = REPEAT_DAYS  # days a scoring run needs before its first new voucher (the repeat windows)
+MIN_HISTORY = 3  # payments of a payee before its usual amount and economic codes mean something
+SD_FLOOR = 0.15  # log10 spread below which an economic code's amounts count as this steady
+W_OTHERS = 0.3  # weight of the contributions other than the strongest (see the module docstring)
+TRAINING_SAMPLE = 200_000  # vouchers whose features make the tail probabilities (enough for 1/200,000 tails)
+_SPAN = 1 << 20  # day offsets stay below this inside composite keys
 
-# feature → (Chinese label, how its value reads); values are stored as the model sees them (logs, ratios).
+
+def _times(x) -> str:
+    return f"{10 ** x:,.1f}"
+
+
+# feature → (Chinese label, value text from the feature's row: see _texts)
 FEATURES = {
-    "log_amount": ("金额大小", lambda x: f"{10 ** x / 100:,.2f} 元"),
-    "amount_vs_payee": ("金额相对该收款人以往金额", lambda x: f"为其中位数的 {10 ** x:.3g} 倍"),
-    "amount_vs_econ": ("金额相对同一经济分类以往金额", lambda x: f"为其中位数的 {10 ** x:.3g} 倍"),
-    "amount_vs_unit": ("金额相对本单位以往金额", lambda x: f"为其中位数的 {10 ** x:.3g} 倍"),
-    "day_of_year": ("支付日期在年内的位置", lambda x: f"第 {round(x * 366)} 天"),
-    "off_day": ("非工作日支付", lambda x: "是" if x else "否"),
-    "roundness": ("整数金额", lambda x: f"末尾 {int(x)} 个零（分）"),
-    "payee_age": ("收款人首次收款至今", lambda x: f"{round(np.expm1(x))} 天"),
-    "payee_count": ("收款人以往收款笔数", lambda x: f"{round(np.expm1(x))} 笔"),
-    "payee_new_econ": ("老收款人首次以该经济分类收款", lambda x: "是" if x else "否"),
-    "same_amount_repeats": (f"{REPEAT_DAYS} 天内同一收款人同金额笔数", lambda x: f"{int(x)} 笔"),
-    "group_count": (f"{GROUP_DAYS} 天内本单位付同一收款人笔数", lambda x: f"{int(x)} 笔"),
-    "group_to_limit": (f"{GROUP_DAYS} 天内本单位付同一收款人合计占采购限额", lambda x: f"{x:.0%}"),
+    "amount_vs_payee": "金额远高于该收款人以往金额",
+    "amount_vs_econ": "金额远高于该经济分类以往金额",
+    "econ_rarity": "收款人以不常见的经济分类收款",
+    "repeat_excess": f"{GROUP_DAYS} 天内本单位向同一收款人付款次数异常",
+    "same_amount": f"{REPEAT_DAYS} 天内同一收款人同金额付款",
+    "new_payee": "首次收款的收款人",
+    "off_day": "非工作日支付",
+    "roundness": "整数金额",
+    "group_to_limit": f"{GROUP_DAYS} 天内本单位付同一收款人的限额以下款项合计接近或超过采购限额",
 }
 FEATURE_NAMES = list(FEATURES)
-_MEDIAN_KEYS = ("payee_account", "econ_code", "unit_code")
 
 
 @dataclass(frozen=True)
 class Memory:
-    """What a model keeps of its training history."""
-    payee_first_day: pd.Series  # payee_account → day number of its first payment
-    payee_count: pd.Series  # payee_account → payments
-    medians: dict[str, pd.Series]  # key column → median log10 amount per key
-    payee_econ: frozenset  # "account|econ_code" pairs paid
+    """What a model keeps of its training history (log10 amounts)."""
+    end: int  # day number after the last training day: vouchers from here on are counted from the frame
+    payee: pd.DataFrame  # payee_account → n, mean (log10 amount), main (most paid economic code)
+    payee_econ: pd.Series  # (payee_account, econ_code) → n
+    econ: pd.DataFrame  # econ_code → mean, sd
+    transition: pd.Series  # (main econ of the payee, econ_code) → −log10 P(econ | main), smoothed
+    unseen_transition: float  # the same for a pair never seen
+    pair: pd.DataFrame  # "unit|payee" → n, first (day number)
 
     @staticmethod
-    def empty() -> Memory:
-        return Memory(pd.Series(dtype=float), pd.Series(dtype=float),
-                      {key: pd.Series(dtype=float) for key in _MEDIAN_KEYS}, frozenset())
+    def of(v: pd.DataFrame, end: int) -> Memory:
+        """The memory of counted vouchers `v` (see _counted)."""
+        payee = v.groupby("payee_account").agg(n=("log", "size"), mean=("log", "mean"))
+        by_code = v.groupby(["payee_account", "econ_code"]).size()
+        main = by_code.reset_index(name="k").sort_values(["k", "econ_code"], ascending=[False, True], kind="stable") \
+            .drop_duplicates("payee_account").set_index("payee_account")["econ_code"]
+        payee["main"] = main
+        moves = pd.DataFrame({"main": v["payee_account"].map(main).to_numpy(), "econ": v["econ_code"].to_numpy()})
+        moves = moves.groupby(["main", "econ"]).size()
+        codes = max(1, v["econ_code"].nunique())
+        from_main = moves.groupby(level=0).transform("sum")
+        econ = v.groupby("econ_code")["log"].agg(["mean", "std"]).rename(columns={"std": "sd"}).fillna(0.0)
+        return Memory(end, payee, by_code, econ, -np.log10((moves + 1) / (from_main + codes)),
+                      float(np.log10(codes + 1)), v.groupby("pair").agg(n=("day", "size"), first=("day", "min")))
 
 
 @dataclass(frozen=True)
 class VoucherModel:
-    forest: IsolationForest
     memory: Memory
-    typical: np.ndarray  # median of each training feature: the "nothing unusual" value
+    tails: dict[str, np.ndarray]  # feature → sorted training values (its tail probabilities)
     limit_fen: int
     trained_through: dt.date
 
 
-def _remember(v: pd.DataFrame) -> Memory:
-    log_amount = np.log10(v["amount_fen"].astype(float))
-    return Memory(payee_first_day=v.groupby("payee_account")["day"].min(),
-                  payee_count=v.groupby("payee_account").size(),
-                  medians={key: log_amount.groupby(v[key]).median() for key in _MEDIAN_KEYS},
-                  payee_econ=frozenset(_payee_econ(v)))
-
-
-def _payee_econ(v: pd.DataFrame) -> pd.Series:
-    return v["payee_account"] + "|" + v["econ_code"]
-
-
 def _counted(pay: pd.DataFrame) -> pd.DataFrame:
+    """Counted vouchers (alerts.payment_tests.counted_vouchers) with what the features read, by day."""
     v = counted_vouchers(pay, extra=("econ_code",))
     v["econ_code"] = v["econ_code"].astype(str)
-    return v.sort_values(["day", "ref"]).reset_index(drop=True)
+    v["log"] = np.log10(v["amount_fen"].to_numpy(dtype=float))
+    v["pair"] = v["unit_code"] + "|" + v["payee_account"]
+    return v.sort_values(["day", "ref"], kind="stable").reset_index(drop=True)
 
 
-def _roundness(amount: np.ndarray) -> np.ndarray:
-    zeros = np.zeros(len(amount))
-    for k in range(1, 9):
-        zeros += amount % 10 ** k == 0
-    return zeros
+def _keyed(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    return group_codes(frame, columns).astype(np.int64) * _SPAN
 
 
-def _windows(v: pd.DataFrame, recent: pd.DataFrame, limit_fen: int) -> pd.DataFrame:
-    """Repeat and grouping counts of each voucher of `v` over the days before it (itself excluded)."""
-    both = pd.concat([recent, v], ignore_index=True)
-    new = np.r_[np.zeros(len(recent), dtype=bool), np.ones(len(v), dtype=bool)]
-    out = {}
-    for name, keys, days in (("same_amount_repeats", ["payee_account", "amount_fen"], REPEAT_DAYS),
-                             ("group", ["unit_code", "payee_account"], GROUP_DAYS)):
-        group, day, amount = group_codes(both, keys), both["day"].to_numpy(), both["amount_fen"].to_numpy()
-        order = np.lexsort((day, group))
-        lo, hi = window_bounds(group[order], day[order], days, 0)
-        cumulative = np.concatenate([[0], np.cumsum(amount[order])])
-        count, total = np.empty(len(both)), np.empty(len(both))
-        count[order], total[order] = hi - lo - 1, cumulative[hi] - cumulative[lo]
-        if name == "group":
-            out["group_count"], out["group_to_limit"] = count[new], total[new] / limit_fen
-        else:
-            out[name] = count[new]
-    return pd.DataFrame(out)
+def _earlier(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """For each row, the rows of `frame` with the same `columns` on earlier days (whole days)."""
+    day = frame["day"].to_numpy() - int(frame["day"].min()) if len(frame) else np.zeros(0, np.int64)
+    key = _keyed(frame, columns) + day
+    ordered = np.sort(key)
+    return np.searchsorted(ordered, key, "left") - np.searchsorted(ordered, key - day, "left")
 
 
-def voucher_features(v: pd.DataFrame, memory: Memory, recent: pd.DataFrame, limit_fen: int) -> pd.DataFrame:
-    """FEATURES of the counted vouchers `v` (sorted by day), given what is known of earlier payments."""
+def _window(frame: pd.DataFrame, columns: list[str], days: int, weights=None) -> np.ndarray:
+    """For each row, the count (or Σ weights) of the other rows of `frame` with the same `columns` dated in
+    [day − days, day]."""
+    day = frame["day"].to_numpy() - int(frame["day"].min()) + days if len(frame) else np.zeros(0, np.int64)
+    key = _keyed(frame, columns) + day
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    lo, hi = np.searchsorted(ordered, key - days, "left"), np.searchsorted(ordered, key, "right")
+    w = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
+    cumulative = np.concatenate([[0.0], np.cumsum(w[order])])
+    return cumulative[hi] - cumulative[lo] - w
+
+
+def voucher_features(frame: pd.DataFrame, memory: Memory, limit_fen: int) -> pd.DataFrame:
+    """FEATURES (and what their texts read) of the counted vouchers `frame` (_counted): vouchers up to the
+    last day to score, from RECENT_DAYS before the first; the memory covers the days before memory.end."""
+    v, out = frame, pd.DataFrame(index=frame.index)
+    since = v["day"].to_numpy() >= memory.end  # the vouchers after the memory, counted from the frame
+    recent = v[since]
+    earlier_payee = np.zeros(len(v))
+    earlier_payee[since] = _earlier(recent, ["payee_account"])
+    earlier_pair = np.zeros(len(v))
+    earlier_pair[since] = _earlier(recent, ["payee_account", "econ_code"])
+    payee = memory.payee.reindex(v["payee_account"])
+    n = np.nan_to_num(payee["n"].to_numpy(dtype=float)) + earlier_payee
+    known = n >= MIN_HISTORY
+    log = v["log"].to_numpy()
+    mean = payee["mean"].to_numpy(dtype=float)
+    out["amount_vs_payee"] = np.where(known & ~np.isnan(mean), np.clip(log - np.nan_to_num(mean), 0, None), 0.0)
+    econ = memory.econ.reindex(v["econ_code"])
+    econ_mean = econ["mean"].to_numpy(dtype=float)
+    out["amount_vs_econ"] = np.clip((log - np.where(np.isnan(econ_mean), log, econ_mean))
+                                    / np.maximum(np.nan_to_num(econ["sd"].to_numpy(dtype=float), nan=1.0), SD_FLOOR),
+                                    0, None)
+    same_code = memory.payee_econ.reindex(pd.MultiIndex.from_arrays([v["payee_account"], v["econ_code"]]))
+    share = (np.nan_to_num(same_code.to_numpy(dtype=float)) + earlier_pair) / np.maximum(n, 1)
+    main = payee["main"].astype(object).to_numpy()
+    moves = memory.transition.reindex(pd.MultiIndex.from_arrays([main, v["econ_code"].to_numpy()]))
+    surprise = np.nan_to_num(moves.to_numpy(dtype=float), nan=memory.unseen_transition)
+    out["econ_rarity"] = np.where(known & pd.notna(main), np.clip(1 - share, 0, 1) * surprise, 0.0)
+    pair = memory.pair.reindex(v["pair"])
+    rate = np.nan_to_num(pair["n"].to_numpy(dtype=float)) / np.maximum(
+        memory.end - np.nan_to_num(pair["first"].to_numpy(dtype=float), nan=memory.end), 60)
+    repeats = _window(v, ["pair"], GROUP_DAYS)
+    out["repeat_excess"] = np.clip(repeats - rate * GROUP_DAYS, 0, None)
+    out["same_amount"] = _window(v, ["payee_account", "amount_fen"], REPEAT_DAYS)
+    out["new_payee"] = (n == 0).astype(float)
+    days = v["pay_date"].drop_duplicates()
+    working = pd.Series(is_working_day(days).to_numpy(), index=days.to_numpy())
+    out["off_day"] = (~v["pay_date"].map(working).astype(bool)).astype(float).to_numpy()
     amount = v["amount_fen"].to_numpy()
-    log_amount = np.log10(amount.astype(float))
-    features = pd.DataFrame({"log_amount": log_amount}, index=v.index)
-    for name, key in zip(("amount_vs_payee", "amount_vs_econ", "amount_vs_unit"), _MEDIAN_KEYS):
-        features[name] = np.nan_to_num(log_amount - v[key].map(memory.medians[key]).to_numpy(dtype=float))
-    days = v["pay_date"]
-    features["day_of_year"] = days.dt.day_of_year.to_numpy() / 366
-    unique_days = days.drop_duplicates()
-    working = pd.Series(is_working_day(unique_days).to_numpy(), index=unique_days.to_numpy())
-    features["off_day"] = (~days.map(working).astype(bool)).astype(float).to_numpy()
-    features["roundness"] = _roundness(amount)
-    earlier = v.groupby("payee_account").cumcount().to_numpy()
-    known = v["payee_account"].map(memory.payee_count).fillna(0).to_numpy()
-    first = np.fmin(v["payee_account"].map(memory.payee_first_day).to_numpy(dtype=float),
-                    v.groupby("payee_account")["day"].transform("min").to_numpy(dtype=float))
-    features["payee_age"] = np.log1p(v["day"].to_numpy() - first)
-    features["payee_count"] = np.log1p(known + earlier)
-    # a payee already paid before, paid for the first time under this economic code (an employee suddenly
-    # receiving consultancy fees): first in the frame and not in the model's memory
-    pair = _payee_econ(v)
-    features["payee_new_econ"] = ((known + earlier > 0) & ~pair.duplicated().to_numpy()
-                                  & ~pair.isin(memory.payee_econ).to_numpy()).astype(float)
-    windows = _windows(v, recent, limit_fen)
-    for name in windows.columns:
-        features[name] = windows[name].to_numpy()
-    return features[FEATURE_NAMES]
+    out["roundness"] = sum((amount % 10 ** k == 0).astype(float) for k in range(1, 9))
+    below = amount < limit_fen
+    group = _window(v, ["pair"], GROUP_DAYS, np.where(below, amount, 0)) + np.where(below, amount, 0)
+    out["group_to_limit"] = np.where(below, group / limit_fen, 0.0)
+    # what the texts read
+    out["_mean"], out["_main"], out["_repeats"], out["_usual"] = mean, main, repeats, rate * GROUP_DAYS
+    out["_econ"] = v["econ_code"].to_numpy()
+    return out
 
 
-def train_model(history: pd.DataFrame, *, limit_fen: int, trees: int = 200, seed: int = 0) -> VoucherModel:
-    """A model of the PAY vouchers in `history` (with their refunds). Each training voucher is described by
-    the history before it, as a new voucher will be; amount medians are the whole history's."""
-    v = _counted(history)  # 200 trees by default: scores, and the reasons read from them, stable between trainings
-    memory = _remember(v)
-    early = replace(Memory.empty(), medians=memory.medians)
-    features = voucher_features(v, early, v.iloc[:0], limit_fen)
-    forest = IsolationForest(n_estimators=trees, random_state=seed).fit(features.to_numpy())
-    return VoucherModel(forest=forest, memory=memory, typical=np.median(features.to_numpy(), axis=0),
-                        limit_fen=limit_fen, trained_through=v["pay_date"].max().date())
+def train_model(history: pd.DataFrame, *, limit_fen: int, seed: int = 0) -> VoucherModel:
+    """A model of the PAY vouchers in `history` (with their refunds): the memory of the whole history, and
+    the tail probabilities of the features of (a sample of) its vouchers, each described against that memory."""
+    v = _counted(history)
+    end = int(v["day"].max()) + 1 if len(v) else 0
+    memory = Memory.of(v, end)
+    features = voucher_features(v, Memory.of(v.iloc[:0], int(v["day"].min()) if len(v) else 0), limit_fen)
+    # described with the memory's figures, as the frame's own counts would describe them from scratch
+    described = voucher_features(v, memory, limit_fen)
+    for name in ("amount_vs_payee", "amount_vs_econ", "econ_rarity", "repeat_excess"):
+        features[name] = described[name]
+    if len(features) > TRAINING_SAMPLE:
+        features = features.sample(TRAINING_SAMPLE, random_state=seed)
+    tails = {name: np.sort(features[name].to_numpy()) for name in FEATURE_NAMES}
+    last = v["pay_date"].max().date() if len(v) else None
+    return VoucherModel(memory=memory, tails=tails, limit_fen=limit_fen, trained_through=last)
 
 
-def _anomaly(model: VoucherModel, x: np.ndarray) -> np.ndarray:
-    return -model.forest.score_samples(x)  # higher = more anomalous
+def contributions(model: VoucherModel, features: pd.DataFrame) -> np.ndarray:
+    """−log10 of each feature's one-sided tail probability among the training vouchers (n × features)."""
+    out = np.empty((len(features), len(FEATURE_NAMES)))
+    for j, name in enumerate(FEATURE_NAMES):
+        tail = model.tails[name]
+        at_least = len(tail) - np.searchsorted(tail, features[name].to_numpy(), "left")
+        out[:, j] = -np.log10((at_least + 1) / (len(tail) + 1))
+    return out
 
 
-def score_vouchers(model: VoucherModel, new: pd.DataFrame, *, recent: pd.DataFrame | None = None,
-                   explain_top: int) -> pd.DataFrame:
-    """Anomaly scores of the vouchers in `new` (highest first), the `explain_top` highest with their reasons.
+def combined(parts: np.ndarray) -> np.ndarray:
+    strongest = parts.max(axis=1) if parts.size else np.zeros(len(parts))
+    return strongest + W_OTHERS * (parts.sum(axis=1) - strongest)
 
-    `recent`: PAY rows of the RECENT_DAYS days before `new` (for the repeat windows); the model's memory
-    covers everything older. Returns ref, region_code, unit_code, voucher_no, pay_date, amount_fen, score,
-    rank, reasons (list of (feature, Chinese label, value text, contribution)), reason_text.
+
+def score_days(model: VoucherModel, pay: pd.DataFrame, first: dt.date, *, explain_top: int) -> pd.DataFrame:
+    """Anomaly scores of the counted vouchers of `pay` dated from `first` on, each day ranked on its own, the
+    `explain_top` highest of each day with their reasons.
+
+    `pay`: PAY rows (refunds included) from RECENT_DAYS before `first` (the model's memory covers what is
+    older) to the last day to score. Returns ref, region_code, unit_code, voucher_no, pay_date, amount_fen,
+    score, rank (within its day), reasons (list of (feature, Chinese label, value text, contribution)) and
+    reason_text, sorted by day and rank.
     """
-    v = _counted(new)
-    before = _counted(recent) if recent is not None and len(recent) else v.iloc[:0]
-    x = voucher_features(v, model.memory, before, model.limit_fen).to_numpy()
-    out = v[["ref", "region_code", "unit_code", "voucher_no", "pay_date", "amount_fen"]].copy()
-    out["score"] = _anomaly(model, x) if len(v) else np.zeros(0)
-    out = out.sort_values(["score", "ref"], ascending=[False, True])
-    out["rank"] = np.arange(1, len(out) + 1)
-    top = out.index[:explain_top].to_numpy()
-    reasons = _reasons(model, x[top], out.loc[top, "score"].to_numpy())
+    v = _counted(pay)
+    features = voucher_features(v, model.memory, model.limit_fen)
+    new = v["pay_date"].to_numpy() >= np.datetime64(first)
+    parts = contributions(model, features[new])
+    out = v.loc[new, ["ref", "region_code", "unit_code", "voucher_no", "pay_date", "amount_fen"]].copy()
+    out["score"] = combined(parts)
+    out = out.sort_values(["pay_date", "score", "ref"], ascending=[True, False, True], kind="stable")
+    out["rank"] = out.groupby("pay_date").cumcount() + 1
+    top = out.index[out["rank"].to_numpy() <= explain_top]
+    rows = features.loc[top]
+    position = pd.Series(np.arange(int(new.sum())), index=v.index[new])
+    reasons = [_reasons(parts[position[i]], rows.loc[i]) for i in top]
     out["reasons"] = pd.Series(reasons, index=top, dtype=object).reindex(out.index)
     out["reason_text"] = out["reasons"].map(lambda rs: "；".join(f"{label}（{text}）" for _, label, text, _ in rs)
                                             if isinstance(rs, list) else None)
     return out.reset_index(drop=True)
 
 
-def _reasons(model: VoucherModel, x: np.ndarray, scores: np.ndarray, keep: int = 3) -> list[list[tuple]]:
-    if not len(x):
-        return []
-    n, m = x.shape
-    typical = np.repeat(x[None, :, :], m, axis=0)  # one copy per feature, that feature set to its typical value,
-    for j in range(m):  # all scored in one call
-        typical[j, :, j] = model.typical[j]
-    drops = scores[:, None] - _anomaly(model, typical.reshape(m * n, m)).reshape(m, n).T
-    reasons = []
-    for row, drop in zip(x, drops):
-        order = [j for j in np.argsort(-drop, kind="stable")[:keep] if drop[j] > 0]
-        reasons.append([(FEATURE_NAMES[j], FEATURES[FEATURE_NAMES[j]][0], FEATURES[FEATURE_NAMES[j]][1](row[j]),
-                         float(drop[j])) for j in order])
-    return reasons
+def score_vouchers(model: VoucherModel, new: pd.DataFrame, *, recent: pd.DataFrame | None = None,
+                   explain_top: int) -> pd.DataFrame:
+    """score_days for the vouchers of `new` (one day or several), after `recent` (the RECENT_DAYS before)."""
+    first = pd.to_datetime(new["pay_date"]).min()
+    frame = new if recent is None or not len(recent) else pd.concat([recent, new], ignore_index=True)
+    return score_days(model, frame, first.date(), explain_top=explain_top)
+
+
+def _reasons(parts: np.ndarray, row, keep: int = 3) -> list[tuple]:
+    order = [j for j in np.argsort(-parts, kind="stable")[:keep] if parts[j] > 0.5]
+    return [(FEATURE_NAMES[j], FEATURES[FEATURE_NAMES[j]], _text(FEATURE_NAMES[j], row), float(parts[j]))
+            for j in order]
+
+
+def _text(name: str, r) -> str:
+    if name == "amount_vs_payee":
+        return f"为其以往平均金额的 {_times(r['amount_vs_payee'])} 倍"
+    if name == "amount_vs_econ":
+        return f"高出经济分类 {r['_econ']} 以往金额均值 {r['amount_vs_econ']:.1f} 个标准差（按数量级）"
+    if name == "econ_rarity":
+        return f"以往主要以 {r['_main']} 收款，本笔为 {r['_econ']}"
+    if name == "repeat_excess":
+        return f"{GROUP_DAYS} 天内 {int(r['_repeats']) + 1} 笔，平常约 {r['_usual']:.1f} 笔"
+    if name == "same_amount":
+        return f"另有 {int(r['same_amount'])} 笔"
+    if name == "roundness":
+        return f"末尾 {int(r['roundness'])} 个零（分）"
+    if name == "group_to_limit":
+        return f"合计为限额的 {r['group_to_limit']:.0%}"
+    return "是"

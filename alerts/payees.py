@@ -20,11 +20,13 @@ from warehouse.schema import pay
 _CHUNK = 500
 
 
-def first_payments(day_vouchers: pd.DataFrame) -> pd.DataFrame:
-    """Per (account, stripped name) the day's first voucher (lowest ref): the candidate first payments."""
+def first_payments(day_vouchers: pd.DataFrame, per_day: bool = False) -> pd.DataFrame:
+    """Per (account, stripped name) the day's first voucher (lowest ref): the candidate first payments;
+    per_day: of each day of a frame of several (sorted by day)."""
     v = day_vouchers.assign(payee_name=day_vouchers["payee_name"].astype(str).str.strip())
-    v = v.sort_values(["payee_account", "payee_name", "ref"], kind="stable")
-    return v.drop_duplicates(["payee_account", "payee_name"]).reset_index(drop=True)
+    keys = ["payee_account", "payee_name", *(["pay_date"] if per_day else [])]
+    v = v.sort_values(["pay_date", "payee_account", "payee_name", "ref"], kind="stable")
+    return v.drop_duplicates(keys).reset_index(drop=True)
 
 
 def known(conn, accounts) -> pd.DataFrame:
@@ -45,12 +47,13 @@ def first_dates(stored: pd.DataFrame) -> pd.Series:
     return stored.groupby("payee_account")["pay_date"].min()
 
 
-def record(conn, day: dt.date, candidates: pd.DataFrame, stored: pd.DataFrame) -> None:
-    """Store the day's first payments of (account, name) pairs not seen before, or seen only later."""
+def record(conn, candidates: pd.DataFrame, stored: pd.DataFrame) -> None:
+    """Store the candidate first payments (one per pair, dated by pay_date) of (account, name) pairs not seen
+    before, or seen only later."""
     before = {(a, n): d.date() for a, n, d in zip(stored["payee_account"], stored["payee_name"], stored["pay_date"])}
     new, earlier = [], []
     for r in candidates.itertuples(index=False):
-        key = (r.payee_account, r.payee_name)
+        key, day = (r.payee_account, r.payee_name), r.pay_date.date()
         row = {"first_date": day, "region_code": r.region_code, "voucher_no": r.voucher_no, "unit_code": r.unit_code,
                "amount_fen": int(r.amount_fen)}
         if key not in before:

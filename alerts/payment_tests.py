@@ -46,9 +46,13 @@ def voucher_ref(region_code: pd.Series, voucher_no: pd.Series) -> pd.Series:
     return region_code.astype(str) + "/" + voucher_no.astype(str)
 
 
-def counted_vouchers(pay: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+def counted_vouchers(pay: pd.DataFrame, extra: tuple[str, ...] = (), same_day: bool = False) -> pd.DataFrame:
     """The vouchers that count as payments: the columns the tests read and `extra` ones, plus `ref`, `day`
-    (days since 1970) and `net_fen` (amount less its refunds)."""
+    (days since 1970) and `net_fen` (amount less its refunds). A frame that is already counted (it has `ref`
+    and `net_fen`) is returned as it is: several tests read one counted frame. same_day: a refund cancels its
+    original only when both are dated the same day (the frame holds many days, each counted as if alone)."""
+    if "net_fen" in pay.columns and "ref" in pay.columns:
+        return pay
     missing = [c for c in (*_REQUIRED, *extra) if c not in pay.columns]
     if missing:
         raise ValueError(f"支付凭证数据缺少列：{', '.join(missing)}")
@@ -58,9 +62,12 @@ def counted_vouchers(pay: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataF
     refunded = pd.Series(0, index=pay.index, dtype="int64")
     if is_refund.any():
         refunds = pay[is_refund]
-        per_original = (-amount[is_refund]).groupby(voucher_ref(refunds["region_code"],
-                                                                refunds["orig_voucher_no"])).sum()
-        refunded = ref.map(per_original).fillna(0).astype("int64")
+        original, key = voucher_ref(refunds["region_code"], refunds["orig_voucher_no"]), ref
+        if same_day:
+            original = original + "@" + refunds["pay_date"].astype(str)
+            key = ref + "@" + pay["pay_date"].astype(str)
+        per_original = (-amount[is_refund]).groupby(original).sum()
+        refunded = key.map(per_original).fillna(0).astype("int64")
     keep = (amount > 0) & (refunded < amount)
     out = pay.loc[keep, [*_REQUIRED, *extra]].reset_index(drop=True)
     for column in ("region_code", "unit_code", "payee_account", "payee_name"):
@@ -143,7 +150,7 @@ def duplicate_payments(pay: pd.DataFrame, *, window_days: int, min_amount_fen: i
                      last_date=_dates(b["pay_date"]), evidence=list(zip(a["ref"], b["ref"])), message=message)
 
 
-_SSD = {  # same-same-different variants: (keys that are the same, column that differs, what the message says)
+SAME_SAME_DIFFERENT = {  # same-same-different variants: (keys that are the same, column that differs, what the message says)
     "DUP_SAME_AMOUNT_DATE_DIFF_PAYEE": (["unit_code", "pay_date", "amount_fen"], "payee_account",
                                         "同一单位同日以相同金额支付给 {n} 个不同收款账号"),
     "DUP_SAME_PAYEE_DATE_DIFF_AMOUNT": (["unit_code", "payee_account", "pay_date"], "amount_fen",
@@ -153,12 +160,12 @@ _SSD = {  # same-same-different variants: (keys that are the same, column that d
 
 
 def same_same_different(pay: pd.DataFrame, rule_id: str, *, min_amount_fen: int) -> pd.DataFrame:
-    """The info-level duplicate variants (_SSD): vouchers alike in some columns and different in one.
+    """The info-level duplicate variants (SAME_SAME_DIFFERENT): vouchers alike in some columns and different in one.
 
     DUP_SAME_AMOUNT_DATE_DIFF_PAYEE and DUP_SAME_PAYEE_DATE_DIFF_AMOUNT look within one paying unit;
     DUP_SAME_ACCOUNT_DIFF_NAME looks at the whole store (one account, several payee names).
     """
-    same, different, text = _SSD[rule_id]
+    same, different, text = SAME_SAME_DIFFERENT[rule_id]
     v = counted_vouchers(pay)
     v = v[v["amount_fen"] >= min_amount_fen]
     if different == "payee_name":
@@ -239,9 +246,14 @@ def split_payments(pay: pd.DataFrame, *, limit_fen: int, window_days: int, min_v
                      evidence=evidence, message=message)
 
 
+def band_floor(limit_fen: int, share: Decimal | str) -> int:
+    """The lowest amount (分) in JUST_BELOW's band [share × limit, limit)."""
+    return int((Decimal(str(share)) * limit_fen).to_integral_value(rounding=ROUND_CEILING))
+
+
 def just_below(pay: pd.DataFrame, *, limit_fen: int, share: Decimal | str) -> pd.DataFrame:
     """JUST_BELOW: a voucher in [share × limit, limit) — just under the procurement threshold."""
-    lower = int((Decimal(str(share)) * limit_fen).to_integral_value(rounding=ROUND_CEILING))
+    lower = band_floor(limit_fen, share)
     v = counted_vouchers(pay)
     v = v[(v["amount_fen"] >= lower) & (v["amount_fen"] < limit_fen)]
     if v.empty:

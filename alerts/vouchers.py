@@ -44,14 +44,28 @@ class StoreVouchers:
 class LoadedVouchers:
     """The vouchers of [start, end] read once; windows inside it are slices."""
 
-    def __init__(self, engine, start: dt.date, end: dt.date):
-        self.start, self.end = start, end
-        self.frame = read_window(engine, start, end)
+    def __init__(self, engine, start: dt.date, end: dt.date, frame: pd.DataFrame | None = None):
+        self.engine, self.start, self.end = engine, start, end
+        self.frame = read_window(engine, start, end) if frame is None else frame
         self._days = self.frame["pay_date"].to_numpy("datetime64[D]")
 
+    def subset(self, keep: np.ndarray) -> "LoadedVouchers":
+        """The same span holding only the rows `keep` marks and the refunds of those rows: what a rule reads
+        when it can tell beforehand which rows could ever be part of a finding."""
+        frame = self.frame
+        refs = frame["region_code"] + "/" + frame["voucher_no"]
+        kept_refs = refs[keep]
+        refunds = (frame["amount_fen"].to_numpy() < 0) & (frame["region_code"] + "/" + frame["orig_voucher_no"]) \
+            .isin(kept_refs).to_numpy()
+        return LoadedVouchers(None, self.start, self.end, frame[keep | refunds].reset_index(drop=True))
+
     def window(self, start: dt.date, end: dt.date) -> pd.DataFrame:
+        """A slice of the loaded span; a window reaching outside it (a year to date from a span that starts
+        later) is read from the store."""
         if start < self.start or end > self.end:
-            raise ValueError(f"window {start}…{end} outside the loaded span {self.start}…{self.end}")
+            if self.engine is None:
+                raise ValueError(f"window {start}…{end} outside the loaded span {self.start}…{self.end}")
+            return read_window(self.engine, start, end)
         lo = np.searchsorted(self._days, np.datetime64(start, "D"), side="left")
         hi = np.searchsorted(self._days, np.datetime64(end, "D"), side="right")
         return self.frame.iloc[lo:hi].reset_index(drop=True)

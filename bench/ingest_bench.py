@@ -1,12 +1,16 @@
 """Ingest benchmark: the full validated load against a bare bulk load and a hand-written pandas load, one day's
 T+1 batch on a one-year store and on the full store, and the peak memory of the full load.
 
-    python bench/ingest_bench.py --scale 42 --inbox /work/bench-data/s42/inbox   # ≥ 10 million vouchers
-    python bench/ingest_bench.py --scale 1                                      # a quick run (≈ 400,000)
+    python bench/ingest_bench.py --scale 1                      # a quick run (≈ 450,000 vouchers)
+    python bench/ingest_bench.py --inbox /work/bench-data/s42/inbox --to 2025-01-31 \
+        --history-store STORE_UP_TO_THE_DAY_BEFORE_THE_BATCH      # ≥ 10 million vouchers loaded side by side
 
-`--scale 1` is about 100,000 vouchers a year, so scale 42 writes ≈ 10.5 million vouchers over 2023-01-01 …
-2026-11-20 (three full years and the current one; scale 25 gives only about 6 million). The inbox is generated
-when missing (about an hour at scale 42 on a shared 2-core machine).
+The demo city grows by about 115,000 vouchers a year per unit of `--scale` (the season and the planted cases
+add to the nominal 100,000) over 2023-01-01 … 2026-11-20: scale 25 gives about 11 million vouchers, scale 42
+about 18.5 million. `--to` ends the side-by-side loads early (the first 10 million of a bigger inbox); the day's
+batch then needs a store holding the history before it (`--history-store`, e.g. a copy of the shared store
+taken the day before). The inbox is generated when missing (an hour or more at scale 42 on a shared 2-core
+machine).
 
 Every load reads the same delivery folders in its own process, one after the other in one run, and reports wall
 seconds and CPU seconds (user + system of that process): on a shared machine the wall clock also counts the time
@@ -28,12 +32,14 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import machine, write_section  # noqa: E402
+from ingest.reader import read_file  # noqa: E402
 
 TO = "2026-11-20"
 
@@ -80,7 +86,7 @@ def day_of(folder: Path) -> dt.date:
     return dt.datetime.strptime(folder.name, "%Y%m%d").date()
 
 
-def bare_load(inbox: Path, url: str) -> int:
+def bare_load(inbox: Path, url: str, to: dt.date) -> int:
     """The limit: the same files read by the same reader and inserted the same way, with no validation at all."""
     import pandas as pd
     from ingest.delivery import parse_file_name
@@ -100,6 +106,8 @@ def bare_load(inbox: Path, url: str) -> int:
     n = 0
     for folder in folders(inbox):
         day = day_of(folder)
+        if day > to:
+            break
         for path in _day_files(folder):
             report = parse_file_name(path.name).report
             raw = read_file(path)
@@ -133,7 +141,10 @@ def pandas_load(inbox: Path, db_path: Path, limit_rows: int) -> int:
 
     import pandas as pd
     from ingest.reader import decode
+    from ingest.standard import REPORTS
 
+    warnings.simplefilter("ignore")  # pandas announcing its next default Excel engine
+    names = {c.cn: c.field for c in REPORTS["PAY"].columns}  # deliveries head their columns in Chinese or English
     con = sqlite3.connect(db_path)
     n = 0
     for folder in folders(inbox):
@@ -144,7 +155,8 @@ def pandas_load(inbox: Path, db_path: Path, limit_rows: int) -> int:
                 df = pd.read_excel(path, dtype=str)
             else:
                 df = pd.read_csv(io.StringIO(decode(path.read_bytes())[0]), dtype=str)
-            df.to_sql("pay", con, if_exists="append", index=False)
+            df.rename(columns=lambda h: names.get(h.strip(), h.strip())).to_sql("pay", con, if_exists="append",
+                                                                                index=False)
             n += len(df)
         if n >= limit_rows:
             break
@@ -183,9 +195,11 @@ def remove_store(path: Path) -> None:
         Path(str(path) + suffix).unlink(missing_ok=True)
 
 
-def busiest_recent_day(days: list[Path], window: int = 60) -> Path:
-    """The batch to replay: of the last `window` dates, the one with the most bytes delivered."""
-    return max(days[-window:], key=lambda f: sum(p.stat().st_size for p in f.iterdir()))
+def typical_recent_day(days: list[Path], window: int = 60) -> Path:
+    """The batch to replay: of the last `window` dates, an ordinary working day (the 75th percentile of bytes
+    delivered: weekends are small, the odd catch-up day after a holiday is three times the rest)."""
+    by_size = sorted(days[-window:], key=lambda f: sum(p.stat().st_size for p in f.iterdir()))
+    return by_size[len(by_size) * 3 // 4]
 
 
 _DONE = re.compile(r"行 rows (\d+).*?, ([\d.]+)s\s*$", re.S)
@@ -213,16 +227,22 @@ def batch_on(store: Path, work: Path, inbox: Path, env: dict, day: dt.date) -> d
 def main() -> None:
     global LOAD
     ap = argparse.ArgumentParser()
-    ap.add_argument("--scale", type=float, default=42)
+    ap.add_argument("--scale", type=float, default=1)
     ap.add_argument("--inbox", type=Path)
     ap.add_argument("--work", type=Path, default=Path("/tmp/budget-bench"))
+    ap.add_argument("--to", type=dt.date.fromisoformat, help="last date of the side-by-side loads (default: all)")
     ap.add_argument("--pandas-rows", type=int, default=1_000_000, help="rows for the hand-written pandas load")
+    ap.add_argument("--batch-day", type=dt.date.fromisoformat,
+                    help="the day's batch replayed (default: an ordinary working day of the inbox's last 60)")
+    ap.add_argument("--history-store", type=Path, help="SQLite file holding every date before the batch day, "
+                    "needed when the batch day is after --to (copied, never changed)")
     ap.add_argument("--batch-repeats", type=int, default=3, help="replays of the day's batch on each store")
+    ap.add_argument("--print-only", action="store_true", help="print the section, leave docs/performance.md")
     ap.add_argument("--bare-only", action="store_true")
     ap.add_argument("--pandas-only", action="store_true")
     args = ap.parse_args()
     if args.bare_only:
-        print(json.dumps({"rows": bare_load(args.inbox, os.environ["BENCH_URL"])}))
+        print(json.dumps({"rows": bare_load(args.inbox, os.environ["BENCH_URL"], args.to)}))
         return
     if args.pandas_only:
         print(json.dumps({"rows": pandas_load(args.inbox, Path(os.environ["BENCH_DB"]), args.pandas_rows)}))
@@ -236,45 +256,40 @@ def main() -> None:
                             "--inbox", str(inbox), "--quiet"], env)
         print(f"  {gen['wall']:.0f} s", flush=True)
     days = folders(inbox)
-    first, last = day_of(days[0]), day_of(days[-1])
-    batch_day = day_of(busiest_recent_day(days))
+    first, to = day_of(days[0]), args.to or day_of(days[-1])
+    batch_day = args.batch_day or day_of(typical_recent_day(days))
+    split = args.history_store is None  # the full load stops the day before the batch and leaves a copy of itself
+    if split and not first < batch_day <= to:
+        raise SystemExit("the batch day is not inside the loads: give --history-store")
     args.work.mkdir(parents=True, exist_ok=True)
     paths = {name: args.work / f"{name}.db" for name in ("full", "history", "year", "bare", "pandas")}
     for p in paths.values():
         remove_store(p)
     url = {name: f"sqlite:///{p}" for name, p in paths.items()}
 
-    print(f"full validated load {first} … {batch_day - dt.timedelta(days=1)} …", flush=True)
-    part1 = ingest(inbox, url["full"], env, first, batch_day - dt.timedelta(days=1))
-    copy_store(paths["full"], paths["history"])  # the whole history before the batch day
-    print(f"full validated load {batch_day} … {last} …", flush=True)
-    part2 = ingest(inbox, url["full"], env, batch_day, last)
-    full = {"wall": part1["wall"] + part2["wall"], "cpu": part1["cpu"] + part2["cpu"],
-            "rss": max(part1["rss"], part2["rss"]),
-            "load": (part1["load"] * part1["wall"] + part2["load"] * part2["wall"]) / (part1["wall"] + part2["wall"])}
-    from sqlalchemy import func, select
-
-    from warehouse.db import open_store
-    from warehouse.schema import ingest_file, pay
-
-    with open_store(url["full"]).connect() as conn:
-        total_rows = int(conn.execute(select(func.sum(ingest_file.c.rows))
-                                      .where(ingest_file.c.status == "loaded")).scalar())
-        vouchers = int(conn.execute(select(func.count()).select_from(pay)).scalar())
-        refused = int(conn.execute(select(func.count()).select_from(ingest_file)
-                                   .where(ingest_file.c.status == "refused")).scalar())
-        files = int(conn.execute(select(func.count()).select_from(ingest_file)).scalar())
-        batch_vouchers = int(conn.execute(select(func.count()).select_from(pay)
-                                          .where(pay.c.business_date == batch_day)).scalar())
+    parts = [(first, batch_day - dt.timedelta(days=1)), (batch_day, to)] if split else [(first, to)]
+    measured = []
+    for i, (a, b) in enumerate(parts):
+        print(f"full validated load {a} … {b} …", flush=True)
+        measured.append(ingest(inbox, url["full"], env, a, b))
+        if split and i == 0:
+            copy_store(paths["full"], paths["history"])  # the whole history before the batch day
+    history = paths["history"] if split else args.history_store
+    wall = sum(r["wall"] for r in measured)
+    full = {"wall": wall, "cpu": sum(r["cpu"] for r in measured), "rss": max(r["rss"] for r in measured),
+            "load": sum(r["load"] * r["wall"] for r in measured) / wall}
+    totals = store_totals(url["full"])
 
     print("bare bulk load …", flush=True)
-    bare = run_measured([sys.executable, __file__, "--bare-only", "--inbox", str(inbox)],
+    bare = run_measured([sys.executable, __file__, "--bare-only", "--inbox", str(inbox), "--to", to.isoformat()],
                         dict(env, BENCH_URL=url["bare"]))
     bare_rows = json.loads(bare["out"].strip().splitlines()[-1])["rows"]
+    remove_store(paths["bare"])
     print("hand-written pandas load …", flush=True)
     pand = run_measured([sys.executable, __file__, "--pandas-only", "--inbox", str(inbox), "--pandas-rows",
                          str(args.pandas_rows)], dict(env, BENCH_DB=str(paths["pandas"])))
     pandas_rows = json.loads(pand["out"].strip().splitlines()[-1])["rows"]
+    remove_store(paths["pandas"])
 
     year_from = max(first, batch_day - dt.timedelta(days=365))
     print(f"one-year store {year_from} … {batch_day - dt.timedelta(days=1)} …", flush=True)
@@ -283,10 +298,10 @@ def main() -> None:
     on_year, on_full = [], []
     for _ in range(args.batch_repeats):
         on_year.append(batch_on(paths["year"], args.work, inbox, env, batch_day))
-        on_full.append(batch_on(paths["history"], args.work, inbox, env, batch_day))
-    batch_rows = on_full[0]["rows"]
-    year_s = statistics.median(r["ingest_seconds"] for r in on_year)
-    full_s = statistics.median(r["ingest_seconds"] for r in on_full)
+        on_full.append(batch_on(history, args.work, inbox, env, batch_day))
+    history_rows = store_totals(f"sqlite:///{history}")["rows"]
+    batch_vouchers = sum(len(read_file(p).lines) for p in (inbox / f"{batch_day:%Y%m%d}").iterdir()
+                         if p.name.startswith("PAY_"))
 
     costs = per_day_costs(url["full"])
     years = sorted({c["date"].year for c in costs})
@@ -299,44 +314,66 @@ def main() -> None:
 
     first_cost, n_first = us_per_row(years[0])
     last_cost, n_last = us_per_row(years[-1])
-    rate = lambda rows, r, k: rows / r[k]  # noqa: E731
+    rows = totals["rows"]
     data = {
-        "machine": machine(), "scale": args.scale, "inbox": str(inbox), "vouchers": vouchers,
-        "rows_all_reports": total_rows, "files": files, "refused_files": refused, "business_dates": len(days),
-        "full": {k: v for k, v in full.items()}, "bare": {k: bare[k] for k in ("wall", "cpu", "rss", "load")},
-        "bare_rows": bare_rows, "pandas": {k: pand[k] for k in ("wall", "cpu", "rss", "load")},
-        "pandas_rows": pandas_rows,
-        "full_rows_per_s": rate(total_rows, full, "wall"), "full_rows_per_cpu_s": rate(total_rows, full, "cpu"),
-        "bare_rows_per_s": rate(bare_rows, bare, "wall"), "bare_rows_per_cpu_s": rate(bare_rows, bare, "cpu"),
-        "pandas_rows_per_s": rate(pandas_rows, pand, "wall"), "pandas_rows_per_cpu_s": rate(pandas_rows, pand, "cpu"),
-        "batch_day": batch_day, "batch_rows": batch_rows, "batch_vouchers": batch_vouchers,
+        "machine": machine(), "scale": args.scale, "inbox": str(inbox), "from": first, "to": to,
+        "vouchers": totals["vouchers"], "rows_all_reports": rows, "files": totals["files"],
+        "refused_files": totals["refused"], "business_dates": sum(1 for f in days if day_of(f) <= to),
+        "full": full, "bare": {k: bare[k] for k in ("wall", "cpu", "rss", "load")}, "bare_rows": bare_rows,
+        "pandas": {k: pand[k] for k in ("wall", "cpu", "rss", "load")}, "pandas_rows": pandas_rows,
+        "full_rows_per_s": rows / full["wall"], "full_rows_per_cpu_s": rows / full["cpu"],
+        "bare_rows_per_s": bare_rows / bare["wall"], "bare_rows_per_cpu_s": bare_rows / bare["cpu"],
+        "pandas_rows_per_s": pandas_rows / pand["wall"], "pandas_rows_per_cpu_s": pandas_rows / pand["cpu"],
+        "batch_day": batch_day, "batch_rows": on_full[0]["rows"], "batch_vouchers": batch_vouchers,
         "batch_seconds_year_store": [r["ingest_seconds"] for r in on_year],
         "batch_seconds_full_store": [r["ingest_seconds"] for r in on_full],
+        "batch_cpu_year_store": [r["cpu"] for r in on_year], "batch_cpu_full_store": [r["cpu"] for r in on_full],
         "batch_load_year_store": [r["load"] for r in on_year], "batch_load_full_store": [r["load"] for r in on_full],
-        "year_store_from": year_from, "year_store_rows": year["rows"],
-        "flatness_full_vs_year": full_s / year_s, "batch_rows_threshold": threshold,
+        "year_store_from": year_from, "year_store_rows": year["rows"], "history_store_rows": history_rows,
+        "history_store": str(history), "batch_rows_threshold": threshold,
         "us_per_row_first_year": first_cost, "us_per_row_last_year": last_cost,
         "curve_last_vs_first": (last_cost / first_cost) if first_cost and last_cost else None,
         "days_sampled": [n_first, n_last], "measured_on": dt.date.today().isoformat(),
     }
+    data["flatness_full_vs_year"] = (statistics.median(data["batch_seconds_full_store"])
+                                     / statistics.median(data["batch_seconds_year_store"]))
     data["ratio_full_vs_bare_wall"] = data["full_rows_per_s"] / data["bare_rows_per_s"]
     data["ratio_full_vs_bare_cpu"] = data["full_rows_per_cpu_s"] / data["bare_rows_per_cpu_s"]
     data["ratio_full_vs_pandas_wall"] = data["full_rows_per_s"] / data["pandas_rows_per_s"]
     data["ratio_full_vs_pandas_cpu"] = data["full_rows_per_cpu_s"] / data["pandas_rows_per_cpu_s"]
-    write_section("ingest", markdown(data, args), data)
+    if not args.print_only:
+        write_section("ingest", markdown(data, args), data)
     print(markdown(data, args))
-    for name in ("history", "year", "bare", "pandas"):
+    for name in ("history", "year"):
         remove_store(paths[name])
+
+
+def store_totals(url: str) -> dict:
+    """Rows loaded (all reports), vouchers, files and refused files of a store."""
+    from sqlalchemy import func, select
+
+    from warehouse.db import open_store
+    from warehouse.schema import ingest_file, pay
+
+    with open_store(url).connect() as conn:
+        count = lambda q: int(conn.execute(q).scalar() or 0)  # noqa: E731
+        return {"rows": count(select(func.sum(ingest_file.c.rows)).where(ingest_file.c.status == "loaded")),
+                "vouchers": count(select(func.count()).select_from(pay)),
+                "files": count(select(func.count()).select_from(ingest_file)),
+                "refused": count(select(func.count()).select_from(ingest_file).where(ingest_file.c.status == "refused"))}
 
 
 def markdown(d: dict, args) -> str:
     f, b, p = d["full"], d["bare"], d["pandas"]
     nan = float("nan")
-    return f"""## 导入 / Ingest (`python bench/ingest_bench.py --scale {args.scale:g}`)
+    median = statistics.median
+    command = " ".join(a if a.startswith("--") else Path(a).name if "/" in a else a for a in sys.argv[1:])
+    return f"""## 导入 / Ingest (`python bench/ingest_bench.py {command}`)
 
-Measured {d['measured_on']} on {d['machine']}, shared with other jobs (load average during each step below).
-Demo city at scale {args.scale:g}: **{d['vouchers']:,} vouchers**, {d['rows_all_reports']:,} rows of all reports in
-{d['files']:,} files over {d['business_dates']:,} business dates ({d['refused_files']} files refused by validation, as planted).
+Measured {d['measured_on']} on {d['machine']}, shared with other jobs (mean load average during each step below).
+Side-by-side loads of the demo city's deliveries {d['from']} … {d['to']}: **{d['vouchers']:,} vouchers**,
+{d['rows_all_reports']:,} rows of all reports in {d['files']:,} files over {d['business_dates']:,} business dates
+({d['refused_files']} files refused by validation).
 
 | load of the same delivery folders | wall s | CPU s | rows / wall s | rows / CPU s | load avg |
 |---|---:|---:|---:|---:|---:|
@@ -346,17 +383,21 @@ Demo city at scale {args.scale:g}: **{d['vouchers']:,} vouchers**, {d['rows_all_
 
 - Full ÷ bare: **{d['ratio_full_vs_bare_wall']:.2f}** on wall time, **{d['ratio_full_vs_bare_cpu']:.2f}** on CPU time (goal ≥ 0.5).
   Full ÷ hand-written pandas: **{d['ratio_full_vs_pandas_wall']:.2f}** (wall), **{d['ratio_full_vs_pandas_cpu']:.2f}** (CPU).
-- Goal ≥ 100,000 rows/s: the full load made {d['full_rows_per_s']:,.0f} rows per wall second and
-  {d['full_rows_per_cpu_s']:,.0f} per CPU second (one process; the load average says how many others shared 2 cores).
+- Goal ≥ 100,000 rows/s: the full load made **{d['full_rows_per_s']:,.0f}** rows per wall second and
+  **{d['full_rows_per_cpu_s']:,.0f}** per CPU second of its one process (the load average says how many
+  processes shared the 2 cores).
 - Peak memory of the full load: **{f['rss'] / 2**20:,.0f} MB** (goal < 2 GB; files are read one at a time).
-- One day's T+1 batch ({d['batch_day']}: {d['batch_vouchers']:,} vouchers, {d['batch_rows']:,} rows of all reports), each time into a fresh copy of the store:
-  median **{statistics.median(d['batch_seconds_year_store']):.1f} s** on a store holding the year before it
-  ({d['year_store_rows']:,} rows from {d['year_store_from']}) vs **{statistics.median(d['batch_seconds_full_store']):.1f} s**
-  on the store holding the whole history: ratio **{d['flatness_full_vs_year']:.2f}** (goal 1 ± 0.3;
-  runs {', '.join(f'{s:.1f}' for s in d['batch_seconds_year_store'])} s vs {', '.join(f'{s:.1f}' for s in d['batch_seconds_full_store'])} s).
-- The same through the full load: busiest tenth of days (≥ {d['batch_rows_threshold']:,} rows), median
-  {d['us_per_row_first_year'] or nan:.1f} µs/row in the first year (store nearly empty) vs {d['us_per_row_last_year'] or nan:.1f} µs/row
-  in the last (store holding three years and more): ratio {(d['curve_last_vs_first'] or nan):.2f}.
+- One day's T+1 batch, {d['batch_day']} ({d['batch_vouchers']:,} vouchers, {d['batch_rows']:,} rows of all
+  reports), each time into a fresh copy of the store: median **{median(d['batch_seconds_year_store']):.1f} s** on
+  a store holding the year before it ({d['year_store_rows']:,} rows from {d['year_store_from']}) vs
+  **{median(d['batch_seconds_full_store']):.1f} s** on the store holding the whole history before it
+  ({d['history_store_rows']:,} rows): ratio **{d['flatness_full_vs_year']:.2f}** (goal 1 ± 0.3). Runs:
+  {', '.join(f'{s:.1f}' for s in d['batch_seconds_year_store'])} s vs {', '.join(f'{s:.1f}' for s in d['batch_seconds_full_store'])} s
+  (load average {median(d['batch_load_year_store']):.1f} vs {median(d['batch_load_full_store']):.1f}).
+- The same read off the full load (commit time of each day's last file): busiest tenth of days
+  (≥ {d['batch_rows_threshold']:,} rows) {d['us_per_row_first_year'] or nan:.1f} µs/row in the first year vs
+  {d['us_per_row_last_year'] or nan:.1f} µs/row in the last (median of {d['days_sampled'][0]} and {d['days_sampled'][1]} days):
+  ratio {(d['curve_last_vs_first'] or nan):.2f}.
 """
 
 

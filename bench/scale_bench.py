@@ -340,6 +340,16 @@ def trigger_figures(engine, rows: int = 300, repeats: int = 3) -> dict:
     return dict(out, rows=rows, load=load_average())
 
 
+def _read(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _update(path: Path, changes: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**_read(path), **changes}, ensure_ascii=False, indent=1, default=str),
+                    encoding="utf-8")
+
+
 def measure(args) -> None:
     from dashboard.queries.ingest import latest_business_date
     from dashboard.queries.regions import region_tree
@@ -347,13 +357,10 @@ def measure(args) -> None:
 
     url = resolve_url(args.db)
     path = SCALE_OUT / f"{args.label}-{backend(url)}.json"
-    SCALE_OUT.mkdir(parents=True, exist_ok=True)
-    data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data.update({"label": args.label, "backend": backend(url), "store": url.rsplit("/", 1)[-1],
-                 "machine": machine()})
+    data = {"label": args.label, "backend": backend(url), "store": url.rsplit("/", 1)[-1], "machine": machine()}
 
-    def save():
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    def save():  # into what the file holds now: other commands may have added to it meanwhile
+        _update(path, data)
 
     if args.load:
         print(f"{args.load} load of {args.inbox} …", flush=True)
@@ -437,14 +444,14 @@ def _bare_load_rate(run: dict):
 ROWS = [
     ("full validated load, rows/s (`app.py ingest`)", _full_load_rate, "{:,.0f}", True),
     ("bare COPY / insert load, rows/s (no validation)", _bare_load_rate, "{:,.0f}", True),
-    ("T+1 batch at the end of the history, s (busiest tenth of days)",
+    ("during that load: a busy day's batch in the last year, s (busiest tenth of days)",
      lambda r: _loaded(r).get("t1_batch_seconds"), "{:.1f}", False),
     ("… the same per row, µs", lambda r: _loaded(r).get("t1_us_per_row"), "{:.0f}", False),
-    ("… per row in the first year of the load (store nearly empty), µs",
+    ("… per row in the first year (store nearly empty), µs",
      lambda r: _loaded(r).get("t1_us_per_row_first_year"), "{:.0f}", False),
     ("replication of the city inside PostgreSQL (`INSERT … SELECT`), vouchers/s", _replication_rate, "{:,.0f}",
      True),
-    ("one file of 300 vouchers inserted, with the sums' triggers, s (as the code stands)",
+    ("one file of 300 vouchers inserted on the full store, with the sums' triggers, s (before 0011)",
      lambda r: _get(r, "trigger", "without_partial_index_s"), "{:.2f}", False),
     ("… with the partial indexes of revision 0011, s", lambda r: _get(r, "trigger", "with_partial_index_s"),
      "{:.2f}", False),
@@ -484,7 +491,7 @@ def _fmt(fmt: str, value) -> str:
 def section(runs: list[dict]) -> str:
     runs = sorted(runs, key=lambda r: (ORDER.get(r["label"], 9), r["backend"] != "PostgreSQL"))
     pg = [r for r in runs if r["backend"] == "PostgreSQL" and _get(r, "ingest", "vouchers")]
-    head = " | ".join(f"{r['label'].upper()} {r['backend']}<br>{_get(r, 'ingest', 'vouchers') or 0:,} vouchers"
+    head = " | ".join(f"{r['label'][:-1]} {r['label'][-1].upper()} {r['backend']}<br>{_get(r, 'ingest', 'vouchers') or 0:,} vouchers"
                       for r in runs)
     growth = " → ".join(f"{_get(r, 'ingest', 'vouchers') / 1e6:.1f} M" for r in pg)
     lines = ["## 规模 / Scale: PostgreSQL beside SQLite (`python bench/scale_bench.py`)", "",
@@ -506,7 +513,7 @@ def section(runs: list[dict]) -> str:
               "near ×1 does not grow with the history; one near the voucher growth is proportional to it."]
     for r in (r for r in runs if r.get("partitioning")):
         part = r["partitioning"]
-        lines += ["", f"### 按年分区？/ Partitioning PAY by year, measured on the {r['label'].upper()} store",
+        lines += ["", f"### 按年分区？/ Partitioning PAY by year, measured on the {r['label'][:-1]} M store",
                   f"A copy of PAY partitioned by year (built in {part['build_seconds']:.0f} s; its unique key and "
                   "primary key must then include pay_date) beside PAY itself; median of 3 runs, load average "
                   f"{part['load']:.1f}.", "", "| statement | PAY ms | partitioned ms | ratio |", "|---|---:|---:|---:|"]
@@ -518,7 +525,7 @@ def section(runs: list[dict]) -> str:
     for r in runs:
         loads = " / ".join(_fmt("{:.1f}", _get(r, step, "load")) for step in STEPS)
         how = r.get("load_run", {}).get("how") or ("bare" if _get(r, "ingest", "bare") else "full")
-        lines.append(f"- {r['label'].upper()} {r['backend']} ({r['store']}, {how} load, measured "
+        lines.append(f"- {r['label'][:-1]} {r['label'][-1].upper()} {r['backend']} ({r['store']}, {how} load, measured "
                      f"{r.get('measured_on', '–')}): {loads}")
     return "\n".join(lines)
 
@@ -561,13 +568,11 @@ def main() -> None:
 
         url = resolve_url(args.db)
         path = SCALE_OUT / f"{args.label}-{backend(url)}.json"
-        SCALE_OUT.mkdir(parents=True, exist_ok=True)
-        data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
         if args.command == "replicate":
-            data.setdefault("replicated", []).append(replicate(url, *args.copies))
+            done = replicate(url, *args.copies)
+            _update(path, {"replicated": _read(path).get("replicated", []) + [done]})
         else:
-            data["partitioning"] = partitioning(url)
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+            _update(path, {"partitioning": partitioning(url)})
     else:
         measure(args) if args.command == "measure" else write()
 

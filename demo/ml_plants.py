@@ -2,7 +2,8 @@
 
 - ML_AMOUNT_OUTLIER: a supplier or a person paid 10–40 times what they are usually paid;
 - ML_ECON_MISMATCH: a payee paid under an economic class it is (almost) never paid under, and of another kind
-  (a staff member paid from an equipment or works line, a hotel paid from a construction project);
+  (a staff member paid from an equipment or works line, a hotel paid from a construction project, a supplier
+  paid from the staff's performance pay);
 - ML_REPEAT_PAYMENT: one supplier, not paid by the unit for a month, paid five or six times on consecutive
   working days, each amount ordinary, together well under the procurement limit.
 
@@ -21,8 +22,8 @@ import numpy as np
 from demo import days
 from demo.payments import BAND, LIMIT, ROUND
 
-ML_PER_WORKDAY = 32  # plants; a repeat plant makes 5 or 6 vouchers, so about 43 vouchers a day
-KINDS = {"ML_AMOUNT_OUTLIER": 0.45, "ML_ECON_MISMATCH": 0.47, "ML_REPEAT_PAYMENT": 0.08}
+ML_PER_WORKDAY = 36  # plants; a repeat plant makes 5 or 6 vouchers, so about 45 vouchers a day
+KINDS = {"ML_AMOUNT_OUTLIER": 0.45, "ML_ECON_MISMATCH": 0.48, "ML_REPEAT_PAYMENT": 0.07}
 REPEATS = (5, 6)  # payments of a repeat plant, on consecutive working days
 QUIET = 30  # days a unit has not paid the supplier of a repeat plant
 MOST = 300_000_000  # 分: a plant pays at most 3,000,000 元
@@ -143,15 +144,12 @@ class MlPlants:
     def econ_mismatch(self, day, _arg=None) -> bool:
         classes = self.payments.classes
         for unit in self._units():
-            if self.rng.random() < 0.5:  # a member of staff paid from an equipment or works line
-                pool, who = unit.employees, "本单位职工"
-            else:  # a hotel or training company paid from an equipment or works line
-                pool, who = [p for mode in HOSPITALITY for p in unit.suppliers.get(mode, [])], "会议、培训服务商"
+            pool, modes, who = self._mismatch(unit)
             found = self._payee(pool)
             if found is None:
                 continue
             payee, usual = found
-            for q in self._quotas(unit, CAPITAL):
+            for q in self._quotas(unit, modes):
                 seen = classes[payee]
                 if seen[q.econ[:3]] > RARE * sum(seen.values()) or self._room(q) < usual * MISMATCH[1]:
                     continue
@@ -162,6 +160,16 @@ class MlPlants:
                     return self._record("ML_ECON_MISMATCH", unit, v, day,
                                         f"{who}以经济分类 {q.econ} 收款（此前收款：{before}）")
         return False
+
+    def _mismatch(self, unit) -> tuple[list[int], tuple[str, ...], str]:
+        """(payees, lines, who) of a mismatch: staff paid from equipment or works lines, a hotel or training
+        company paid from them, or a supplier paid from the staff's performance pay line."""
+        r = self.rng.random()
+        if r < 0.5:
+            return unit.employees, CAPITAL, "本单位职工"
+        if r < 0.75:
+            return [p for mode in HOSPITALITY for p in unit.suppliers.get(mode, [])], CAPITAL, "会议、培训服务商"
+        return [p for mode in GOODS for p in unit.suppliers.get(mode, [])], ("wage",), "供应商"
 
     def repeat_payment(self, day, _arg=None) -> bool:
         cal = days.year(day.year)

@@ -165,10 +165,10 @@ class _Links(HTMLParser):
 
 
 @pytest.fixture
-def client(sqlite_url):
-    engine = open_store(sqlite_url)
+def client(store_url):
+    engine = open_store(store_url)
     fill_feed(engine)
-    return logged_in(create_app(sqlite_url), engine)
+    return logged_in(create_app(store_url), engine)
 
 
 def test_the_page_html_loads_everything_from_this_server(client):
@@ -193,8 +193,8 @@ def test_a_link_without_date_or_region_is_redirected_to_the_exact_view(client):
     assert client.get("/_dash-layout").status_code == 200  # only pages are redirected
 
 
-def test_an_empty_store_serves_pages_without_a_view(sqlite_url):
-    client = logged_in(create_app(sqlite_url), open_store(sqlite_url))
+def test_an_empty_store_serves_pages_without_a_view(store_url):
+    client = logged_in(create_app(store_url), open_store(store_url))
     assert client.get("/").status_code == 200
 
 

@@ -19,24 +19,24 @@ def _report(url, *args):
     return result.stdout
 
 
-def test_ingest_and_findings_exports(store, sqlite_url, tmp_path, monkeypatch):
+def test_ingest_and_findings_exports(store, store_url, tmp_path, monkeypatch):
     monkeypatch.setenv("BUDGET_QUARANTINE", str(tmp_path / "q"))
     rows = base_rows()
     rows["PAY"][1]["amount"] = "12.345"
     deliver(tmp_path / "in", D1, rows)
     ingest_dates(store, tmp_path / "in", [D1])
-    files = json.loads(_report(sqlite_url, "ingest", "--date", "2026-03-02", "--format", "json"))
+    files = json.loads(_report(store_url, "ingest", "--date", "2026-03-02", "--format", "json"))
     assert [list(f) for f in files] == [INGEST_FIELDS] * 4
     pay = next(f for f in files if f["report"] == "PAY")
     bgt = next(f for f in files if f["report"] == "BGT")
     assert (pay["status"], pay["rows"], pay["errors"]) == ("refused", 2, 2)  # the bad cell, and so the total
     assert bgt["status"] == "loaded" and bgt["amount_total"] == 1050000.00
-    found = json.loads(_report(sqlite_url, "findings", "--date", "2026-03-02", "--format", "json"))
+    found = json.loads(_report(store_url, "findings", "--date", "2026-03-02", "--format", "json"))
     decimals = next(f for f in found if f["rule_id"] == "AMOUNT_DECIMALS")
     assert list(decimals) == FINDING_FIELDS
     assert (decimals["file"], decimals["line"], decimals["column"], decimals["value"], decimals["severity"]) == \
         ("PAY_419900_20260302.csv", 3, "支付金额", "12.345", "error")
     # the manifest's declared total no longer matches either: a second finding on the same file
     assert {f["rule_id"] for f in found} == {"AMOUNT_DECIMALS", "MANIFEST_AMOUNT"}
-    csv_text = _report(sqlite_url, "findings", "--date", "2026-03-02", "--format", "csv").lstrip("\ufeff")
+    csv_text = _report(store_url, "findings", "--date", "2026-03-02", "--format", "csv").lstrip("\ufeff")
     assert csv_text.splitlines()[0] == ",".join(FINDING_FIELDS)

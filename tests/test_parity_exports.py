@@ -8,14 +8,17 @@ timestamps or durations, alerts carry business dates only, and alert ids are giv
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 
 import pytest
 from click.testing import CliRunner
 
 from cli import main
+from ingest.delivery import write_report
 from indicators.registry import FAMILIES
 from indicators.reports import NAMES
+from tests.deliveries import voucher
 from tests.faults import ingest_args, run_here
 
 FIRST, LAST = "2026-01-01", "2026-02-15"
@@ -25,8 +28,13 @@ DEPTHS = {"func": (3, 5, 7), "econ": (3, 5)}
 
 @pytest.fixture(scope="module")
 def demo_inbox(tmp_path_factory):
+    """The demo's deliveries, plus a bad file on the last date so that there are findings to export."""
     inbox = tmp_path_factory.mktemp("demo") / "inbox"
     run_here(["demo", "--from", FIRST, "--to", LAST, "--scale", "0.05", "--inbox", str(inbox), "--quiet"])
+    day = dt.date.fromisoformat(LAST)
+    write_report(inbox / f"{day:%Y%m%d}" / f"PAY_419900_{day:%Y%m%d}_002.csv", "PAY",
+                 [voucher("BAD1", "999999", "NO-QUOTA", "12.345", day=day),
+                  voucher("BAD2", "101001", "NO-QUOTA", "-5", day=day)])
     return inbox
 
 
@@ -38,7 +46,7 @@ def _reports() -> list[list[str]]:
             if name not in FAMILIES:
                 out.append([name, "--date", day])
                 continue
-            for level in FAMILIES[name].levels:
+            for level in (lv for lv in FAMILIES[name].levels if lv != "quota"):  # quota: a drill path only
                 for depth in DEPTHS.get(level, (None,)) if name == "execution" else (None,):
                     out.append([name, "--date", day, "--level", level, *(["--depth", str(depth)] if depth else [])])
     return out

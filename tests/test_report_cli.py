@@ -28,9 +28,9 @@ def build(url):
     return engine
 
 
-def test_json_fields_and_numbers(sqlite_url):
-    build(sqlite_url)
-    result = run(sqlite_url, *ARGS)
+def test_json_fields_and_numbers(store_url):
+    build(store_url)
+    result = run(store_url, *ARGS)
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout, parse_float=Decimal)
     assert all(list(r) == fields("execution") for r in rows)
@@ -38,13 +38,13 @@ def test_json_fields_and_numbers(sqlite_url):
     assert (top["code"], top["scope"], top["fund_type"], top["date"]) == ("419900", "全辖", "全部", "2026-06-30")
     assert '"adjusted_budget": 2450010.00' in result.stdout and '"execution_rate": 0.257142' in result.stdout
     assert top["lag_pp"] == Decimal("-23.87") and rows[-1]["execution_rate"] is None
-    units = json.loads(run(sqlite_url, *ARGS, "--level", "unit", "--fund-type", "政府性基金预算").stdout)
+    units = json.loads(run(store_url, *ARGS, "--level", "unit", "--fund-type", "政府性基金预算").stdout)
     assert [(r["code"], r["fund_type"]) for r in units] == [("100002", "政府性基金预算"), ("300001", "政府性基金预算")]
 
 
-def test_csv_and_xlsx_keep_text_as_text(sqlite_url, tmp_path):
-    build(sqlite_url)
-    result = CliRunner().invoke(main, [*ARGS, "--level", "dept", "--format", "csv", "--db", sqlite_url])
+def test_csv_and_xlsx_keep_text_as_text(store_url, tmp_path):
+    build(store_url)
+    result = CliRunner().invoke(main, [*ARGS, "--level", "dept", "--format", "csv", "--db", store_url])
     data = result.stdout_bytes
     assert data.startswith("\ufeff".encode()) and result.exit_code == 0
     lines = data.decode("utf-8-sig").splitlines()
@@ -52,7 +52,7 @@ def test_csv_and_xlsx_keep_text_as_text(sqlite_url, tmp_path):
     assert any(line.startswith("dept,500,'@SUM(A1),全辖,2026-06-30,全部,10.00,10.00,0.00,0.000000") for line in lines)
 
     out = tmp_path / "execution.xlsx"
-    assert run(sqlite_url, *ARGS, "--level", "unit", "--format", "xlsx", "--out", str(out)).exit_code == 0
+    assert run(store_url, *ARGS, "--level", "unit", "--format", "xlsx", "--out", str(out)).exit_code == 0
     sheet = openpyxl.load_workbook(out).active
     header = [c.value for c in sheet[1]]
     assert header == [label("execution", f) for f in fields("execution")]
@@ -63,22 +63,22 @@ def test_csv_and_xlsx_keep_text_as_text(sqlite_url, tmp_path):
     assert budget.value == 10 and budget.number_format == "#,##0.00"
 
 
-def test_failures_are_one_line(sqlite_url, tmp_path):
-    build(sqlite_url)
+def test_failures_are_one_line(store_url, tmp_path):
+    build(store_url)
     for args in ([*ARGS, "--region", "999999"], ["report", "debt", "--date", "2026-06-30", "--fund-type", "一般公共预算"],
                  ["report", "debt", "--date", "2026-06-30", "--level", "unit"]):
-        result = CliRunner().invoke(main, [*args, "--db", sqlite_url])
+        result = CliRunner().invoke(main, [*args, "--db", store_url])
         assert result.exit_code != 0 and len(result.output.strip().splitlines()) == 1, result.output
-    assert run(sqlite_url, *ARGS, "--format", "xlsx").exit_code != 0  # xlsx needs --out
-    assert run(sqlite_url, "report", "execution", "--date", "2026-13-01").exit_code != 0
+    assert run(store_url, *ARGS, "--format", "xlsx").exit_code != 0  # xlsx needs --out
+    assert run(store_url, "report", "execution", "--date", "2026-13-01").exit_code != 0
 
 
-def test_every_indicator_report_and_records(sqlite_url):
-    build(sqlite_url)
+def test_every_indicator_report_and_records(store_url):
+    build(store_url)
     for name in ("sangong", "revenue", "debt", "assets", "audit", "projects", "forecast"):
-        result = run(sqlite_url, "report", name, "--date", "2026-06-30")
+        result = run(store_url, "report", name, "--date", "2026-06-30")
         assert result.exit_code == 0, (name, result.output)
         rows = json.loads(result.stdout)
         assert all(list(r) == fields(name) for r in rows)
-    ingest = run(sqlite_url, "report", "ingest", "--date", "2026-06-30", "--format", "csv")
+    ingest = run(store_url, "report", "ingest", "--date", "2026-06-30", "--format", "csv")
     assert ingest.exit_code == 0 and ingest.stdout.lstrip("\ufeff").splitlines() == [",".join(fields("ingest"))]
