@@ -74,7 +74,7 @@ class Context:
     engine: object
     day: dt.date
     rules: RuleSet
-    vouchers: object  # alerts.vouchers.LoadedVouchers (or StoreVouchers)
+    vouchers: object  # alerts.vouchers.LoadedVouchers
     _window: tuple[int, pd.DataFrame] | None = None
     cache: dict = field(default_factory=dict)  # shared by the dates of a span: keys name their date
     shared_names: Names | None = None

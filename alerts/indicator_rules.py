@@ -23,6 +23,7 @@ from indicators.execution import execution
 from indicators.formula import ratio
 from indicators.sangong import sangong
 from indicators.scope import FULL, ScopeError, open_scope
+from indicators.series import rows_by_day
 from indicators.snapshots import snapshot_rows
 from warehouse.schema import bgt, pay
 
@@ -36,8 +37,13 @@ def pct(value) -> str:
 
 def indicator_rows(ctx: Context, family: str, level: str, calculate, day: dt.date | None = None) -> list[dict]:
     """The rows of an indicator family at `level` for the top region as of `day` (default D): the stored daily
-    snapshot when the indicator layer keeps one for that family, level and day, else its calculator."""
+    snapshot when the indicator layer keeps one for that family, level and day, else its calculator. Inside a
+    span, the rows of this and every later date of the span are read at once (indicators.series)."""
     day = day or ctx.day
+    if (family, level, day) not in ctx.cache and day in ctx.span_days and ctx.span_days[-1] > day:
+        later = [d for d in ctx.span_days if d >= day]
+        for d, rows in rows_by_day(ctx.engine, family, level, later, calculate).items():
+            ctx.cache[(family, level, d)] = rows
 
     def compute():
         try:
@@ -86,11 +92,8 @@ def exec_lag(ctx: Context, rule: Rule) -> list[Finding]:
 def supplement_high(ctx: Context, rule: Rule) -> list[Finding]:
     """The rate is execution's supplement_rate; the count is the unit's 追加 rows of year Y issued by D."""
     added: dict[str, list[str]] = {}
-    with ctx.engine.connect() as conn:
-        for unit, region, quota_id in conn.execute(
-                select(bgt.c.unit_code, bgt.c.region_code, bgt.c.quota_id)
-                .where(bgt.c.year == ctx.day.year, bgt.c.kind == "追加", bgt.c.issued_date <= ctx.day)
-                .order_by(bgt.c.issued_date, bgt.c.quota_id)):
+    for unit, region, quota_id, issued in ctx.once(("supplements", ctx.day.year), lambda: _supplements(ctx)):
+        if issued <= ctx.day:
             added.setdefault(unit, []).append(f"{region}/{quota_id}")
     out = []
     for r in execution_rows(ctx, "unit"):
@@ -101,6 +104,14 @@ def supplement_high(ctx: Context, rule: Rule) -> list[Finding]:
                           {"supplement_rate_pct": r["supplement_rate"], "supplement_count": len(quotas)},
                           **_subject(ctx, "unit", r["code"], r["name"])))
     return _kept(out)
+
+
+def _supplements(ctx: Context) -> list[tuple]:
+    """The 追加 rows of year Y (unit, region, quota, issued date), in the order they were issued."""
+    with ctx.engine.connect() as conn:
+        return conn.execute(select(bgt.c.unit_code, bgt.c.region_code, bgt.c.quota_id, bgt.c.issued_date)
+                            .where(bgt.c.year == ctx.day.year, bgt.c.kind == "追加")
+                            .order_by(bgt.c.issued_date, bgt.c.quota_id)).all()
 
 
 def year_end_surge(ctx: Context, rule: Rule) -> list[Finding]:

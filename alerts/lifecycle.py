@@ -7,6 +7,11 @@ event of its own) when it fires again on evidence not seen when it was closed.
 
 Status as of a date D is the latest event with as_of ≤ D (ties: the later event); a person's change counts
 from the day it was made, so an export as of an earlier date still shows the alert open.
+
+A rule whose findings are prompts rather than findings (the ML ranking's daily top list) can let them lapse:
+with its parameter expire_days = N, an alert of the rule that no person has touched (still 新, every event
+the engine's own) and that has not fired for N days is dismissed by the engine (已忽略, with a note saying so),
+as of the N-th day, so untouched prompts do not pile up; a person can still find it among the dismissed.
 """
 from __future__ import annotations
 
@@ -115,3 +120,25 @@ def latest_events(day: dt.date | None = None, alert_ids=None):
         stmt = stmt.where(alert_event.c.alert_id.in_(alert_ids))
     ranked = stmt.subquery()
     return select(*[ranked.c[c.name] for c in alert_event.c]).where(ranked.c.rank_ == 1).subquery()
+
+
+EXPIRED_NOTE = "超过 {days} 天无人处理且未再触发，系统自动忽略"
+
+
+def expire_untouched(conn, rule_id: str, days: int, since: dt.date, until: dt.date, now: dt.datetime) -> int:
+    """Dismiss, as of the day it lapses (last_seen + `days`, within [since, until]), every alert of `rule_id`
+    still 新 with no person's event; returns how many. Inside the evaluation's transaction."""
+    if days <= 0:
+        return 0
+    touched = select(alert_event.c.alert_id).where(alert_event.c.who != SYSTEM)
+    lapsing = conn.execute(select(alert.c.id, alert.c.last_seen, alert.c.severity, alert.c.evidence_hash).where(
+        alert.c.rule_id == rule_id, alert.c.status == NEW, alert.c.last_seen <= until - dt.timedelta(days=days),
+        alert.c.id.not_in(touched))).all()
+    events = [{"alert_id": i, "at": now, "as_of": max(since, last + dt.timedelta(days=days)), "who": SYSTEM,
+               "from_status": NEW, "to_status": DISMISSED, "note": EXPIRED_NOTE.format(days=days),
+               "severity": severity, "evidence_hash": evidence} for i, last, severity, evidence in lapsing]
+    for i in range(0, len(events), 5000):
+        conn.execute(insert(alert_event), events[i:i + 5000])
+        conn.execute(update(alert).where(alert.c.id.in_([e["alert_id"] for e in events[i:i + 5000]]))
+                     .values(status=DISMISSED, updated_at=now))
+    return len(events)

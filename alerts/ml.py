@@ -13,7 +13,7 @@ W_OTHERS × the others'. It reads like the questions above — one very strange 
 mildly odd ones — and every contribution is the reason shown, in Chinese, without re-scoring.
 
 Every feature looks backwards: the model's memory (per payee, economic code and unit–payee pair, of the
-TRAINING_DAYS before its month) plus the vouchers since, counted by whole days (a voucher's features do not
+twelve months before its month) plus the vouchers since, counted by whole days (a voucher's features do not
 depend on the order of the vouchers of its own day), so a voucher is described the same whether it is
 scored on its day or with its whole month.
 """
@@ -35,6 +35,11 @@ SD_FLOOR = 0.15  # log10 spread below which an economic code's amounts count as 
 W_OTHERS = 0.3  # weight of the contributions other than the strongest (see the module docstring)
 TRAINING_SAMPLE = 200_000  # vouchers whose features make the tail probabilities (enough for 1/200,000 tails)
 _SPAN = 1 << 20  # day offsets stay below this inside composite keys
+_EMPTY = pd.DataFrame({"voucher_no": pd.Series(dtype=str), "pay_date": pd.Series(dtype="datetime64[s]"),
+                       "region_code": pd.Series(dtype=str), "unit_code": pd.Series(dtype=str),
+                       "payee_account": pd.Series(dtype=str), "payee_name": pd.Series(dtype=str),
+                       "econ_code": pd.Series(dtype=str), "amount_fen": pd.Series(dtype="int64"),
+                       "orig_voucher_no": pd.Series(dtype=str)})
 
 
 def _times(x) -> str:
@@ -57,10 +62,31 @@ FEATURE_NAMES = list(FEATURES)
 
 
 @dataclass(frozen=True)
+class Piece:
+    """What a month of counted vouchers adds to a model's memory: sums that add up across months, so a model
+    of the year before a month is the sum of twelve pieces, each computed once (alerts.ml_rule keeps them)."""
+    vouchers: int
+    payee: pd.DataFrame  # payee_account → n, s (Σ log10 amount)
+    payee_econ: pd.Series  # (payee_account, econ_code) → n
+    econ: pd.DataFrame  # econ_code → n, s, ss (Σ log², for the spread)
+    pair: pd.DataFrame  # "unit|payee" → n, first (day number)
+
+    @staticmethod
+    def of(v: pd.DataFrame) -> Piece:
+        """The piece of counted vouchers `v` (_counted)."""
+        log = v["log"]
+        return Piece(len(v), v.groupby("payee_account").agg(n=("log", "size"), s=("log", "sum")),
+                     v.groupby(["payee_account", "econ_code"]).size(),
+                     pd.DataFrame({"n": log.groupby(v["econ_code"]).size(), "s": log.groupby(v["econ_code"]).sum(),
+                                   "ss": (log * log).groupby(v["econ_code"]).sum()}),
+                     v.groupby("pair").agg(n=("day", "size"), first=("day", "min")))
+
+
+@dataclass(frozen=True)
 class Memory:
     """What a model keeps of its training history (log10 amounts)."""
     end: int  # day number after the last training day: vouchers from here on are counted from the frame
-    payee: pd.DataFrame  # payee_account → n, mean (log10 amount), main (most paid economic code)
+    payee: pd.DataFrame  # payee_account → n, mean, main (its most paid economic code)
     payee_econ: pd.Series  # (payee_account, econ_code) → n
     econ: pd.DataFrame  # econ_code → mean, sd
     transition: pd.Series  # (main econ of the payee, econ_code) → −log10 P(econ | main), smoothed
@@ -68,20 +94,24 @@ class Memory:
     pair: pd.DataFrame  # "unit|payee" → n, first (day number)
 
     @staticmethod
-    def of(v: pd.DataFrame, end: int) -> Memory:
-        """The memory of counted vouchers `v` (see _counted)."""
-        payee = v.groupby("payee_account").agg(n=("log", "size"), mean=("log", "mean"))
-        by_code = v.groupby(["payee_account", "econ_code"]).size()
+    def of(pieces: list[Piece], end: int) -> Memory:
+        """The memory of the months `pieces`, for vouchers from day number `end` on."""
+        pieces = pieces or [Piece.of(_counted(_EMPTY))]
+        payee = pd.concat([p.payee for p in pieces]).groupby(level=0).sum()
+        by_code = pd.concat([p.payee_econ for p in pieces]).groupby(level=[0, 1]).sum()
+        econ = pd.concat([p.econ for p in pieces]).groupby(level=0).sum()
+        pair = pd.concat([p.pair for p in pieces]).groupby(level=0).agg({"n": "sum", "first": "min"})
         main = by_code.reset_index(name="k").sort_values(["k", "econ_code"], ascending=[False, True], kind="stable") \
             .drop_duplicates("payee_account").set_index("payee_account")["econ_code"]
-        payee["main"] = main
-        moves = pd.DataFrame({"main": v["payee_account"].map(main).to_numpy(), "econ": v["econ_code"].to_numpy()})
-        moves = moves.groupby(["main", "econ"]).size()
-        codes = max(1, v["econ_code"].nunique())
+        payee = pd.DataFrame({"n": payee["n"], "mean": payee["s"] / payee["n"], "main": main.reindex(payee.index)})
+        moves = by_code.reset_index(name="k")
+        moves = moves.groupby([moves["payee_account"].map(main), moves["econ_code"]])["k"].sum()
+        codes = max(1, len(econ))
         from_main = moves.groupby(level=0).transform("sum")
-        econ = v.groupby("econ_code")["log"].agg(["mean", "std"]).rename(columns={"std": "sd"}).fillna(0.0)
-        return Memory(end, payee, by_code, econ, -np.log10((moves + 1) / (from_main + codes)),
-                      float(np.log10(codes + 1)), v.groupby("pair").agg(n=("day", "size"), first=("day", "min")))
+        mean = econ["s"] / econ["n"]
+        spread = np.sqrt(np.clip(econ["ss"] / econ["n"] - mean * mean, 0, None))
+        return Memory(end, payee, by_code, pd.DataFrame({"mean": mean, "sd": spread}),
+                      -np.log10((moves + 1) / (from_main + codes)), float(np.log10(codes + 1)), pair)
 
 
 @dataclass(frozen=True)
@@ -174,22 +204,37 @@ def voucher_features(frame: pd.DataFrame, memory: Memory, limit_fen: int) -> pd.
     return out
 
 
-def train_model(history: pd.DataFrame, *, limit_fen: int, seed: int = 0) -> VoucherModel:
-    """A model of the PAY vouchers in `history` (with their refunds): the memory of the whole history, and
-    the tail probabilities of the features of (a sample of) its vouchers, each described against that memory."""
-    v = _counted(history)
-    end = int(v["day"].max()) + 1 if len(v) else 0
-    memory = Memory.of(v, end)
-    features = voucher_features(v, Memory.of(v.iloc[:0], int(v["day"].min()) if len(v) else 0), limit_fen)
-    # described with the memory's figures, as the frame's own counts would describe them from scratch
-    described = voucher_features(v, memory, limit_fen)
-    for name in ("amount_vs_payee", "amount_vs_econ", "econ_rarity", "repeat_excess"):
-        features[name] = described[name]
+def train(pieces: list[Piece], tail: pd.DataFrame, tail_first: dt.date, *, limit_fen: int,
+          seed: int = 0) -> VoucherModel:
+    """A model from the pieces of the months before the one it scores, the last of them being the month of
+    `tail`: PAY rows from RECENT_DAYS before `tail_first` (its first day) to the day before the model's month.
+    The memory is every piece; the tail probabilities are those of the features of the last month's vouchers,
+    each described as a new voucher is: against the months before it and its own month's earlier days."""
+    v = _counted(tail)
+    first = int(np.datetime64(tail_first, "D").astype(np.int64))
+    end = int(v["day"].max()) + 1 if len(v) else first
+    features = voucher_features(v, Memory.of(pieces[:-1], first), limit_fen)[v["day"].to_numpy() >= first]
     if len(features) > TRAINING_SAMPLE:
         features = features.sample(TRAINING_SAMPLE, random_state=seed)
     tails = {name: np.sort(features[name].to_numpy()) for name in FEATURE_NAMES}
-    last = v["pay_date"].max().date() if len(v) else None
-    return VoucherModel(memory=memory, tails=tails, limit_fen=limit_fen, trained_through=last)
+    last = v["pay_date"].max().date() if len(v) else tail_first
+    return VoucherModel(memory=Memory.of(pieces, end), tails=tails, limit_fen=limit_fen, trained_through=last)
+
+
+def month_pieces(history: pd.DataFrame) -> list[Piece]:
+    """The pieces of the calendar months of `history` (PAY rows with their refunds), oldest first."""
+    v = _counted(history)
+    month = v["pay_date"].dt.to_period("M")
+    return [Piece.of(part) for _, part in v.groupby(month, sort=True)]
+
+
+def train_model(history: pd.DataFrame, *, limit_fen: int, seed: int = 0) -> VoucherModel:
+    """A model of the PAY vouchers in `history` (with their refunds), its last calendar month as the tail."""
+    dates = pd.to_datetime(history["pay_date"])
+    last = dates.max()
+    tail_first = dt.date(last.year, last.month, 1)
+    tail = history[dates >= pd.Timestamp(tail_first - dt.timedelta(days=RECENT_DAYS))]
+    return train(month_pieces(history), tail, tail_first, limit_fen=limit_fen, seed=seed)
 
 
 def contributions(model: VoucherModel, features: pd.DataFrame) -> np.ndarray:

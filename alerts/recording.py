@@ -1,7 +1,9 @@
 """Writing a date's findings: the same (rule, subject) is the same alert, whatever day it fires on.
 
 For each rule that ran on business date D, D's sightings are replaced by the new findings (so evaluating a
-date again, after a late or corrected delivery, gives the same store as evaluating it once). An alert's
+date again, after a late or corrected delivery, gives the same store as evaluating it once). A span of dates
+is recorded at once, as recording its dates one after the other would (the reopening is worked out date by
+date, on the few alerts a person has closed). An alert's
 first_seen, last_seen and latest figures follow from its sightings. An alert closed (已办结/已忽略) as of D that
 fires on D with evidence not seen when it was closed — a voucher, a 追加, a date it had not listed — or at a
 higher severity reopens: back to 新, with an event that says what was new. An alert left without any sighting
@@ -14,7 +16,7 @@ import datetime as dt
 from sqlalchemy import and_, bindparam, delete, func, insert, select, update
 
 from alerts.findings import RANK, Finding, evidence_hash, most_severe
-from alerts.lifecycle import FINAL, NEW, SYSTEM, latest_events
+from alerts.lifecycle import FINAL, NEW, SYSTEM, expire_untouched, latest_events
 from alerts.rules import RuleSet
 from alerts.tables import alert, alert_event, alert_evidence, alert_sighting
 
@@ -28,24 +30,39 @@ def _chunks(items: list, n: int = _CHUNK):
 
 def record(engine, day: dt.date, results: dict[str, list[Finding]], rules: RuleSet) -> dict:
     """Replace D's sightings of the rules in `results` by their findings; returns counts."""
+    return record_span(engine, {day: results}, rules)[day]
+
+
+def record_span(engine, results: dict[dt.date, dict[str, list[Finding]]], rules: RuleSet) -> dict[dt.date, dict]:
+    """For each date, replace its sightings of the rules in results[date] by their findings, as recording the
+    dates one after the other would; returns the counts of each date."""
     now = dt.datetime.now()
-    findings = [f for rule_id in results for f in most_severe(results[rule_id])]
+    days = sorted(results)
+    found = {day: [f for rule_id in results[day] for f in most_severe(results[day][rule_id])] for day in days}
+    counts = {day: {"fired": len(found[day]), "new_alerts": 0, "reopened": 0} for day in days}
     with engine.begin() as conn:
-        before = _sighted_on(conn, day, list(results))
-        for part in _chunks(before):
-            conn.execute(delete(alert_sighting).where(alert_sighting.c.date == day,
-                                                      alert_sighting.c.alert_id.in_(part)))
-        ids, created = _alert_ids(conn, day, findings, rules, now)
-        _store_evidence(conn, findings, ids)
-        if findings:
-            conn.execute(insert(alert_sighting), [
-                {"alert_id": ids[_key(f)], "date": day, "severity": f.severity, "figure": _text(f.figure),
+        before = _sighted_between(conn, results)
+        if before:
+            conn.execute(delete(alert_sighting).where(alert_sighting.c.alert_id == bindparam("b_id"),
+                                                      alert_sighting.c.date == bindparam("b_date")),
+                         [{"b_id": i, "b_date": d} for i, d in before])
+        ids, created = _alert_ids(conn, found, rules, now)
+        for day in days:
+            counts[day]["new_alerts"] = sum(1 for f in found[day] if created.get(ids[_key(f)]) == day)
+        _store_evidence(conn, [f for day in days for f in found[day]], ids)
+        rows = [{"alert_id": ids[_key(f)], "date": day, "severity": f.severity, "figure": _text(f.figure),
                  "threshold": _text(f.threshold), "unit": f.unit, "message": f.message,
-                 "evidence_hash": evidence_hash(f.evidence)} for f in findings])
-        reopened = _reopen(conn, day, [f for f in findings if ids[_key(f)] not in created], ids, now)
-        touched = sorted(set(before) | set(ids.values()))
-        _summarise(conn, touched, {ids[_key(f)]: f for f in findings}, rules, now)
-    return {"fired": len(findings), "new_alerts": len(created), "reopened": reopened}
+                 "evidence_hash": evidence_hash(f.evidence)} for day in days for f in found[day]]
+        for part in _chunks(rows, 5000):
+            conn.execute(insert(alert_sighting), part)
+        for day, n in _reopen(conn, found, ids, created, now).items():
+            counts[day]["reopened"] = n
+        latest = {ids[_key(f)]: f for day in days for f in found[day]}  # each alert's finding of its last date
+        _summarise(conn, sorted({i for i, _ in before} | set(ids.values())), latest, rules, now)
+        for rule_id in sorted({rule_id for day in days for rule_id in results[day]}):
+            if "expire_days" in rules[rule_id].params:
+                expire_untouched(conn, rule_id, rules[rule_id].param("expire_days"), days[0], days[-1], now)
+    return counts
 
 
 def _key(f: Finding) -> tuple:
@@ -56,39 +73,56 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _sighted_on(conn, day: dt.date, rule_ids: list[str]) -> list[int]:
-    return list(conn.execute(select(alert_sighting.c.alert_id).join(alert, alert.c.id == alert_sighting.c.alert_id)
-                             .where(alert_sighting.c.date == day, alert.c.rule_id.in_(rule_ids))).scalars())
+def _sighted_between(conn, results: dict[dt.date, dict]) -> list[tuple[int, dt.date]]:
+    """(alert, date) of the sightings the dates' evaluated rules replace."""
+    evaluated = {(day, rule_id) for day, by_rule in results.items() for rule_id in by_rule}
+    rule_ids = sorted({rule_id for _, rule_id in evaluated})
+    if not rule_ids:
+        return []
+    stmt = (select(alert_sighting.c.alert_id, alert_sighting.c.date, alert.c.rule_id)
+            .join(alert, alert.c.id == alert_sighting.c.alert_id)
+            .where(alert_sighting.c.date >= min(results), alert_sighting.c.date <= max(results),
+                   alert.c.rule_id.in_(rule_ids)))
+    return [(i, d) for i, d, rule_id in conn.execute(stmt) if (d, rule_id) in evaluated]
 
 
-def _alert_ids(conn, day, findings: list[Finding], rules: RuleSet, now) -> tuple[dict, set]:
-    """(key → alert id, ids created now); a new alert starts 新 with the engine's creation event."""
+def _alert_ids(conn, found: dict[dt.date, list[Finding]], rules: RuleSet, now) -> tuple[dict, dict]:
+    """(key → alert id, id → the date it was created on); a new alert starts 新 with the engine's creation
+    event, on the first date it is found."""
     ids: dict[tuple, int] = {}
-    by_subject: dict[tuple[str, str], list[str]] = {}
-    for f in findings:
-        by_subject.setdefault((f.rule_id, f.subject_level), []).append(f.subject_code)
+    by_subject: dict[tuple[str, str], set[str]] = {}
+    for findings in found.values():
+        for f in findings:
+            by_subject.setdefault((f.rule_id, f.subject_level), set()).add(f.subject_code)
     for (rule_id, level), codes in by_subject.items():
-        for part in _chunks(sorted(set(codes))):
+        for part in _chunks(sorted(codes)):
             for i, code in conn.execute(select(alert.c.id, alert.c.subject_code).where(
                     alert.c.rule_id == rule_id, alert.c.subject_level == level, alert.c.subject_code.in_(part))):
                 ids[(rule_id, level, code)] = i
-    fresh = [f for f in findings if _key(f) not in ids]
+    fresh: dict[tuple, tuple[dt.date, Finding]] = {}
+    for day in sorted(found):
+        for f in found[day]:
+            if _key(f) not in ids and _key(f) not in fresh:
+                fresh[_key(f)] = (day, f)
     if not fresh:
-        return ids, set()
+        return ids, {}
     rows = [{"rule_id": f.rule_id, "subject_level": f.subject_level, "subject_code": f.subject_code,
              "subject_name": f.subject_name, "region_code": f.region_code, "unit_code": f.unit_code,
              "category": rules[f.rule_id].category, "basis": rules[f.rule_id].basis, "severity": f.severity,
              "figure": _text(f.figure), "threshold": _text(f.threshold), "unit": f.unit, "message": f.message,
              "evidence": list(f.evidence), "evidence_hash": evidence_hash(f.evidence), "first_seen": day,
-             "last_seen": day, "status": NEW, "updated_at": now} for f in fresh]
-    returned = conn.execute(insert(alert).returning(alert.c.id, sort_by_parameter_order=True), rows).scalars().all()
-    created = set()
-    for f, new_id in zip(fresh, returned):
-        ids[_key(f)] = new_id
-        created.add(new_id)
+             "last_seen": day, "status": NEW, "updated_at": now} for day, f in fresh.values()]
+    created = {}
+    for part_keys, part_rows in zip(_chunks(list(fresh)), _chunks(rows)):
+        returned = conn.execute(insert(alert).returning(alert.c.id, sort_by_parameter_order=True),
+                                part_rows).scalars().all()
+        for key, new_id in zip(part_keys, returned):
+            ids[key] = new_id
+            created[new_id] = fresh[key][0]
     conn.execute(insert(alert_event), [
-        {"alert_id": ids[_key(f)], "at": now, "as_of": day, "who": SYSTEM, "from_status": None, "to_status": NEW,
-         "note": "首次触发", "severity": f.severity, "evidence_hash": evidence_hash(f.evidence)} for f in fresh])
+        {"alert_id": ids[key], "at": now, "as_of": day, "who": SYSTEM, "from_status": None, "to_status": NEW,
+         "note": "首次触发", "severity": f.severity, "evidence_hash": evidence_hash(f.evidence)}
+        for key, (day, f) in fresh.items()])
     return ids, created
 
 
@@ -103,38 +137,52 @@ def _store_evidence(conn, findings: list[Finding], ids: dict) -> None:
         conn.execute(insert(alert_evidence), rows)
 
 
-def _reopen(conn, day: dt.date, findings: list[Finding], ids: dict, now) -> int:
-    """Reopen the alerts closed as of D that fire on new evidence or at a higher severity."""
-    if not findings:
-        return 0
-    closed = {}
-    for part in _chunks(sorted({ids[_key(f)] for f in findings})):
-        last = latest_events(day, part)
-        for row in conn.execute(select(last).where(last.c.to_status.in_(FINAL))).mappings():
-            closed[row["alert_id"]] = row
-    events = []
-    for f in findings:
-        event = closed.get(ids[_key(f)])
-        if event is None:
-            continue
-        seen = set(conn.scalar(select(alert_evidence.c.evidence).where(
-            alert_evidence.c.alert_id == event["alert_id"], alert_evidence.c.evidence_hash == event["evidence_hash"]))
-            or ())
-        added = [e for e in f.evidence if e not in seen]
-        higher = event["severity"] in RANK and RANK[f.severity] < RANK[event["severity"]]
-        if not added and not higher:
-            continue
-        why = []
-        if added:
-            why.append(f"出现新证据：{'、'.join(added[:5])}" + (f" 等 {len(added)} 项" if len(added) > 5 else ""))
-        if higher:
-            why.append(f"级别由{event['severity']}升为{f.severity}")
-        events.append({"alert_id": event["alert_id"], "at": now, "as_of": day, "who": SYSTEM,
-                       "from_status": event["to_status"], "to_status": NEW, "note": "重新打开：" + "；".join(why),
-                       "severity": f.severity, "evidence_hash": evidence_hash(f.evidence)})
-    if events:
-        conn.execute(insert(alert_event), events)
-    return len(events)
+def _reopen(conn, found: dict[dt.date, list[Finding]], ids: dict, created: dict, now) -> dict[dt.date, int]:
+    """Reopen, date by date, the alerts closed as of a date that fire on it on new evidence or at a higher
+    severity (an alert created inside the span is open until its first later date); reopenings per date."""
+    sighted: dict[int, list[tuple[dt.date, Finding]]] = {}
+    for day in sorted(found):
+        for f in found[day]:
+            i = ids[_key(f)]
+            if created.get(i) != day:
+                sighted.setdefault(i, []).append((day, f))
+    if not sighted:
+        return {}
+    events: dict[int, list[dict]] = {}
+    for part in _chunks(sorted(sighted)):
+        closing = select(alert_event.c.alert_id).where(alert_event.c.alert_id.in_(part),
+                                                       alert_event.c.to_status.in_(FINAL))
+        for row in conn.execute(select(alert_event).where(alert_event.c.alert_id.in_(closing))
+                                .order_by(alert_event.c.as_of, alert_event.c.id)).mappings():
+            events.setdefault(row["alert_id"], []).append(dict(row))
+    added, per_day = [], {}
+    for i, history in events.items():
+        for day, f in sighted[i]:
+            latest = [e for e in history if e["as_of"] <= day]
+            event = latest[-1] if latest else None
+            if event is None or event["to_status"] not in FINAL:
+                continue
+            seen = set(conn.scalar(select(alert_evidence.c.evidence).where(
+                alert_evidence.c.alert_id == i, alert_evidence.c.evidence_hash == event["evidence_hash"])) or ())
+            new_items = [e for e in f.evidence if e not in seen]
+            higher = event["severity"] in RANK and RANK[f.severity] < RANK[event["severity"]]
+            if not new_items and not higher:
+                continue
+            why = []
+            if new_items:
+                why.append(f"出现新证据：{'、'.join(new_items[:5])}" + (f" 等 {len(new_items)} 项" if len(new_items) > 5 else ""))
+            if higher:
+                why.append(f"级别由{event['severity']}升为{f.severity}")
+            reopened = {"alert_id": i, "at": now, "as_of": day, "who": SYSTEM, "from_status": event["to_status"],
+                        "to_status": NEW, "note": "重新打开：" + "；".join(why), "severity": f.severity,
+                        "evidence_hash": evidence_hash(f.evidence)}
+            added.append(reopened)
+            history.append({**reopened, "id": float("inf")})
+            history.sort(key=lambda e: (e["as_of"], e["id"]))
+            per_day[day] = per_day.get(day, 0) + 1
+    if added:
+        conn.execute(insert(alert_event), added)
+    return per_day
 
 
 def _summarise(conn, ids: list[int], latest_findings: dict[int, Finding], rules: RuleSet, now) -> None:

@@ -1,4 +1,4 @@
-"""Tables of the alert engine, on the warehouse's one metadata (Alembic revision 0004).
+"""Tables of the alert engine, on the warehouse's one metadata (Alembic revisions 0004 and 0013).
 
 An alert is one (rule, subject): the same subject firing on later days is the same alert. What fired on which
 business date is kept per date (`alert_sighting`), so re-evaluating a date replaces exactly that date's
@@ -107,6 +107,14 @@ alert_payee = Table(  # each (payee account, name) with its first payment: NEW_P
     Column("unit_code", String(16), nullable=False),
     Column("amount_fen", BigInteger, nullable=False),
     PrimaryKeyConstraint("payee_account", "payee_name", name="pk_alert_payee"),
+)
+
+alert_ml_month = Table(  # what one month of vouchers adds to the ML models (Alembic revision 0013)
+    "alert_ml_month", metadata,
+    Column("month", Date, primary_key=True),  # its first day
+    Column("computed_at", DateTime, nullable=False),
+    Column("vouchers", Integer, nullable=False),
+    Column("piece", LargeBinary, nullable=False),  # pickled alerts.ml.Piece
 )
 
 alert_model = Table(  # the ML model used for the business dates of one month

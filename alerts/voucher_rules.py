@@ -325,8 +325,9 @@ def same_day_variants_span(span: Span, rule: Rule):
 def _first_days(span: Span) -> tuple[pd.Series, pd.DataFrame]:
     """(account → the date of its first payment as the span's dates record it, the span's candidates)."""
     stored, candidates = span.cache[("payees", "span")]
-    first = pd.concat([payees.first_dates(stored), candidates.groupby("payee_account")["pay_date"].min()])
-    return first.groupby(level=0).min(), candidates
+    dates = pd.concat([stored[["payee_account", "pay_date"]], candidates[["payee_account", "pay_date"]]])
+    dates["pay_date"] = pd.to_datetime(dates["pay_date"])
+    return dates.groupby("payee_account")["pay_date"].min(), candidates
 
 
 def new_payee_large_span(span: Span, rule: Rule):
@@ -334,8 +335,9 @@ def new_payee_large_span(span: Span, rule: Rule):
     first, _ = _first_days(span)
     counted = span.once("counted_days", lambda: tests.counted_vouchers(span.on_days(), same_day=True))
     large = counted[counted["amount_fen"] >= rule.thresholds["amount_yuan"].firing]
-    new = large[large["pay_date"].to_numpy() == large["payee_account"].map(first).to_numpy()]
-    return per_day(new_payee_large, span, rule, set(new["pay_date"].dt.date))
+    new = large[["payee_account", "pay_date"]].merge(first.rename("first").reset_index(), on="payee_account")
+    days = {d.date() for d, f in zip(new["pay_date"], new["first"]) if pd.Timestamp(d) == pd.Timestamp(f)}
+    return per_day(new_payee_large, span, rule, days)
 
 
 def account_names_span(span: Span, rule: Rule):
@@ -399,11 +401,6 @@ def _over_quota_dates(span: Span, year_start: dt.date) -> set[tuple[str, str, dt
     return {(r, q, d.date()) for r, q, d in zip(over["region_code"], over["quota_id"], over["pay_date"])}
 
 
-def month_end_span(run):
-    """A unit's year statistics: on the span's month ends only."""
-    return lambda span, rule: per_day(run, span, rule, [d for d in span.days if is_month_end(d)])
-
-
 EVALUATORS = {
     "PAY_OVER_QUOTA": Evaluator(pay_over_quota, "当日支付或调减涉及的指标：本年累计支付与调整后金额", DAILY,
                                 pay_over_quota_span),
@@ -414,10 +411,9 @@ EVALUATORS = {
                                             account_names_span),
     "SPLIT_PAY": Evaluator(split_pay, "当日凭证与此前 window_days 天的凭证", DAILY, split_pay_span),
     "JUST_BELOW": Evaluator(just_below, "当日凭证", DAILY, just_below_span),
-    "ROUND_AMOUNT": Evaluator(round_amount, "本年 1 月 1 日至当日的凭证", MONTH_END, month_end_span(round_amount)),
+    "ROUND_AMOUNT": Evaluator(round_amount, "本年 1 月 1 日至当日的凭证", MONTH_END),
     "OFF_DAY_PAY": Evaluator(off_day_pay, "当日凭证与法定节假日日历（含调休）", DAILY, off_day_span),
     "NEW_PAYEE_LARGE": Evaluator(new_payee_large, "当日凭证与已登记的收款人首次付款日期", DAILY, new_payee_large_span),
-    "PAYEE_CONCENTRATION": Evaluator(payee_concentration, "本年 1 月 1 日至当日的凭证", MONTH_END,
-                                     month_end_span(payee_concentration)),
-    "BENFORD": Evaluator(benford, "本年 1 月 1 日至当日的凭证", MONTH_END, month_end_span(benford)),
+    "PAYEE_CONCENTRATION": Evaluator(payee_concentration, "本年 1 月 1 日至当日的凭证", MONTH_END),
+    "BENFORD": Evaluator(benford, "本年 1 月 1 日至当日的凭证", MONTH_END),
 }

@@ -1,8 +1,7 @@
-"""PAY vouchers by payment date, as the voucher rules read them: from the store, or from a span held in memory.
+"""PAY vouchers by payment date, as the voucher rules read them: a span of dates held in memory.
 
-A day's evaluation asks for a window ending on the day (the day plus the history its windows look back over),
-read through the pay_date index, so its cost follows the window, not the store. A backfill reads its whole span
-once (`LoadedVouchers`) and serves every day's window from memory.
+An evaluation reads its dates and the history its windows look back over once, through the pay_date index, so
+its cost follows the span, not the store (a day costs its window), and serves every date's window from memory.
 """
 from __future__ import annotations
 
@@ -31,14 +30,6 @@ def read_window(engine, start: dt.date, end: dt.date) -> pd.DataFrame:
     frame["amount_fen"] = frame["amount_fen"].astype("int64")
     frame["pay_date"] = pd.to_datetime(frame["pay_date"])
     return frame.sort_values("pay_date", kind="stable").reset_index(drop=True)
-
-
-class StoreVouchers:
-    def __init__(self, engine):
-        self.engine = engine
-
-    def window(self, start: dt.date, end: dt.date) -> pd.DataFrame:
-        return read_window(self.engine, start, end)
 
 
 class LoadedVouchers:

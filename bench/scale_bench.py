@@ -55,10 +55,12 @@ def load(url: str, inbox: Path, how: str, work: Path) -> dict:
         cmd = [sys.executable, str(ROOT / "app.py"), "ingest", "--inbox", str(inbox), "--from", iso(days[0].name),
                "--to", iso(days[-1].name), "--db", url, "--quiet", "--no-refresh"]
     else:
-        cmd = [sys.executable, str(ROOT / "bench" / "ingest_bench.py"), "--bare-only", "--inbox", str(inbox)]
+        cmd = [sys.executable, str(ROOT / "bench" / "ingest_bench.py"), "--bare-only", "--inbox", str(inbox),
+               "--to", iso(days[-1].name)]
         env["BENCH_URL"] = url
-    seconds, rss = run_measured(cmd, env)
-    return {"how": how, "seconds": seconds, "peak_rss_mb": rss / 2 ** 20, "load": load_average()}
+    run = run_measured(cmd, env)
+    return {"how": how, "seconds": run["wall"], "cpu_seconds": run["cpu"], "peak_rss_mb": run["rss"] / 2 ** 20,
+            "load": load_average()}
 
 
 PROVINCE = ("410000", "示范省")
@@ -281,8 +283,9 @@ def t1_figures(engine, url: str, inbox: Path, day: str, work: Path) -> dict:
     from warehouse.schema import ingest_file, ingest_run
 
     env = dict(os.environ, PYTHONPATH=str(ROOT), BUDGET_QUARANTINE=str(work / "quarantine"))
-    seconds, rss = run_measured([sys.executable, str(ROOT / "app.py"), "ingest", "--inbox", str(inbox), "--from", day,
-                                 "--to", day, "--db", url, "--quiet"], env)
+    run = run_measured([sys.executable, str(ROOT / "app.py"), "ingest", "--inbox", str(inbox), "--from", day,
+                        "--to", day, "--db", url, "--quiet"], env)
+    seconds, rss = run["wall"], run["rss"]
     with engine.connect() as conn:
         started, finished = conn.execute(select(ingest_run.c.started_at, ingest_run.c.finished_at)
                                          .order_by(ingest_run.c.id.desc()).limit(1)).one()

@@ -2,6 +2,11 @@
 
 Kaleido drives the system Chromium (Debian's /usr/bin/chromium, or BROWSER_PATH) and never fetches one: one
 browser session draws every chart of a briefing, MathJax off, plotly.js from the installed plotly package.
+
+Kaleido's public calls reload their tab after every figure, which parses plotly.js (4.8 MB) again each time —
+most of the time a chart took. A briefing's charts are all drawn in one tab, one after the other, and the tab
+is handed back (and reloaded) once: the same drawing function (`kaleido_scopes.plotly`) on a fresh div for each
+figure, through the tab calls of kaleido 1.5 (pinned in requirements.txt; tests/test_briefing.py draws them).
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from indicators.scope import ALL
 
 WIDTH = 720  # px at scale 1 (the text width at the dashboard's type size); drawn at twice that for print
 SCALE = 2
+TIMEOUT_S = 120  # one chart, on a busy machine
 BEHIND_N = 10
 
 
@@ -82,7 +88,7 @@ class Renderer:
         self._thread.start()
 
         async def open_browser():
-            return await kaleido.Kaleido(n=1, path=path, mathjax=False, timeout=120).__aenter__()
+            return await kaleido.Kaleido(n=1, path=path, mathjax=False, timeout=TIMEOUT_S).__aenter__()
 
         self._browser = asyncio.run_coroutine_threadsafe(open_browser(), self._loop)
         return self
@@ -96,8 +102,20 @@ class Renderer:
         sizes = [(WIDTH, int(fig["layout"].get("height") or 320)) for fig in figures]
 
         async def draw_all():
-            return [await browser.calc_fig(fig, opts={"format": "png", "width": w, "height": h, "scale": SCALE})
-                    for fig, (w, h) in zip(figures, sizes)]
+            from kaleido._profiler import RenderTaskProfile
+            from kaleido._utils.fig_tools import coerce_for_js
+
+            tab = await browser._get_kaleido_tab()
+            try:
+                out = []
+                for fig, (w, h) in zip(figures, sizes):
+                    spec = coerce_for_js(fig, None, {"format": "png", "width": w, "height": h, "scale": SCALE})
+                    drawn = tab._calc_fig(spec, topojson=None, stepper=False,
+                                          render_prof=RenderTaskProfile(spec, None, tab.tab.target_id))
+                    out.append(await asyncio.wait_for(drawn, TIMEOUT_S))
+                return out
+            finally:
+                await browser._return_kaleido_tab(tab)
 
         return [(png, w, h) for png, (w, h) in zip(self._run(draw_all()), sizes)]
 

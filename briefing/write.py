@@ -6,7 +6,9 @@ failure at any step (no data, a chart, a font, a full disk) leaves nothing half-
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
+import threading
 import uuid
 from pathlib import Path
 from typing import Callable
@@ -40,6 +42,7 @@ def write_briefing(engine, quarter: Quarter | str, region: str | None, out_dir: 
     with Renderer() as renderer:
         facts = collect(engine, quarter, region)
         step(1, STEPS[1])
+        _import_pdf_writer()  # while Chromium draws
         charts = make_charts(facts)
         pictures = dict(zip(charts, renderer.draw([c.figure for c in charts.values()])))
     step(2, STEPS[2])
@@ -61,3 +64,16 @@ def write_briefing(engine, quarter: Quarter | str, region: str | None, out_dir: 
             temp.unlink(missing_ok=True)
     step(len(STEPS), "完成")
     return finals
+
+
+def _import_pdf_writer() -> None:
+    """WeasyPrint takes seconds to import (cffi, Pango, its fonts) on a busy machine. Imported on a thread while
+    Chromium draws the charts (this process mostly waits then), it is ready when the PDF is written; a failure
+    is left for write_pdf to raise where it is reported."""
+    def load():
+        try:
+            importlib.import_module("weasyprint")
+        except Exception:  # noqa: BLE001 - reported by write_pdf's own import
+            pass
+
+    threading.Thread(target=load, name="briefing-pdf-import", daemon=True).start()

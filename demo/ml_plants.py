@@ -86,15 +86,15 @@ class MlPlants:
                 and q.remaining > 0]
         return [fits[int(i)] for i in self.rng.permutation(len(fits))[:QUOTAS]]
 
-    def _payee(self, pool, most: float = float("inf"), quiet_for=None) -> tuple[int, float] | None:
+    def _payee(self, pool, most: float = float("inf"), quiet_for=None, fits=None) -> tuple[int, float] | None:
         """A payee of `pool` paid before whose usual amount is at most `most` (a few are tried); with
-        `quiet_for` = (unit, day), one the unit has not paid for QUIET days."""
+        `quiet_for` = (unit, day), one the unit has not paid for QUIET days; with `fits`, one it accepts."""
         pool = [pool[int(i)] for i in self.rng.permutation(len(pool))[:SAMPLE]]
         if quiet_for:
             unit, day = quiet_for
             pool = [p for p in pool if self.payments.last_paid.get((unit.idx, p), 0) < day.toordinal() - QUIET]
         known = [(p, u) for p in pool if self.payments.first_day.get(p) is not None and (u := self._usual(p))
-                 and u <= most]
+                 and u <= most and (fits is None or fits(p))]
         return known[int(self.rng.integers(len(known)))] if known else None
 
     @staticmethod
@@ -145,14 +145,13 @@ class MlPlants:
         classes = self.payments.classes
         for unit in self._units():
             pool, modes, who = self._mismatch(unit)
-            found = self._payee(pool)
-            if found is None:
-                continue
-            payee, usual = found
             for q in self._quotas(unit, modes):
-                seen = classes[payee]
-                if seen[q.econ[:3]] > RARE * sum(seen.values()) or self._room(q) < usual * MISMATCH[1]:
+                found = self._payee(pool, self._room(q) / MISMATCH[1],
+                                    fits=lambda p: classes[p][q.econ[:3]] <= RARE * sum(classes[p].values()))
+                if found is None:
                     continue
+                payee, usual = found
+                seen = classes[payee]
                 amounts = self._amounts(unit, [usual * 10 ** self.rng.uniform(*np.log10(MISMATCH))], q, payee)
                 if amounts:
                     before = "、".join(f"{c} 类 {n} 笔" for c, n in sorted(seen.items()))
@@ -167,7 +166,7 @@ class MlPlants:
         r = self.rng.random()
         if r < 0.5:
             return unit.employees, CAPITAL, "本单位职工"
-        if r < 0.75:
+        if r < 0.8:
             return [p for mode in HOSPITALITY for p in unit.suppliers.get(mode, [])], CAPITAL, "会议、培训服务商"
         return [p for mode in GOODS for p in unit.suppliers.get(mode, [])], ("wage",), "供应商"
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's second command: the whole test suite on a fresh machine. It first provides what the tests
 # need — the virtualenv, Debian's chromium/chromium-driver/fonts-noto-cjk (browser tests and Chinese
-# glyphs in screenshots) and a running PostgreSQL (the `store_any` tests) — each only when missing, so a
-# re-run goes straight to pytest. Arguments are passed to pytest (e.g. `bash scripts/test.sh tests/test_x.py`).
+# glyphs in screenshots) and a running PostgreSQL (every test that uses a store runs on it as well as on
+# SQLite) — each only when missing, so a re-run goes straight to pytest. Arguments are passed to pytest
+# (e.g. `bash scripts/test.sh tests/test_x.py`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 from sqlalchemy import insert, select
 
@@ -10,7 +9,7 @@ from alerts.engine import evaluate
 from alerts.rules import load_rules, rules_from_text
 from alerts.tables import alert, alert_sighting
 from tests.builders import d, fen
-from warehouse import db, schema
+from warehouse import schema
 
 DEFAULTS = load_rules()
 
@@ -46,10 +45,3 @@ def bulk_pay(engine, rows: list[dict]) -> None:
              "pay_method": "直接支付", "business_date": d(r["pay_date"])} for r in rows]
     with engine.begin() as conn:
         conn.execute(insert(schema.pay), full)
-
-
-def module_store(tmp_path_factory, template):
-    """A migrated SQLite store of its own, for a module whose tests only read what its fixture built."""
-    path = tmp_path_factory.mktemp("alerts") / "store.db"
-    shutil.copy(template, path)
-    return db.open_store(f"sqlite:///{path}")

@@ -96,7 +96,7 @@ def test_a_rule_that_raises_is_reported_and_the_others_still_run(store, monkeypa
         raise RuntimeError("规则实现有误")
 
     monkeypatch.setitem(alert_engine.EVALUATORS, "PAY_OVER_QUOTA",
-                        replace(alert_engine.EVALUATORS["PAY_OVER_QUOTA"], run=broken))
+                        replace(alert_engine.EVALUATORS["PAY_OVER_QUOTA"], run=broken, span=None))
     summary, = evaluate_days(store, "2026-06-01")
     assert summary.errors == {"PAY_OVER_QUOTA": "RuntimeError: 规则实现有误"}
     assert set(fired_on(store, "2026-06-01")) == {("EXEC_LAG", "200001"), ("EXEC_LAG", "200")}

@@ -8,8 +8,9 @@ from decimal import Decimal
 import pytest
 
 from indicators.execution import execution
-from tests.alert_support import evaluate_days, fired_on, module_store
+from tests.alert_support import evaluate_days, fired_on
 from tests.builders import Builder, city
+from warehouse.db import open_store
 
 RULES = ("EXEC_LAG", "SUPPLEMENT_HIGH", "SANGONG_OVER", "SANGONG_YOY", "DEBT_RATIO", "DEBT_LIMIT", "INTEREST_RATIO",
          "MATURITY_WALL", "AUDIT_OVERDUE", "YEAR_END_SURGE")
@@ -17,8 +18,8 @@ GEN, SPEC = "一般债券", "专项债券"
 
 
 @pytest.fixture(scope="module")
-def mid_year(tmp_path_factory, _sqlite_template):
-    store = module_store(tmp_path_factory, _sqlite_template)
+def mid_year(module_store_url):
+    store = open_store(module_store_url)
     b = city(Builder(store))
     # execution: 100001 far behind (dept 100 with it), 200001 on time after a 60 % 追加, 300001 and its project
     # behind after three small 追加, 100002 and 400001 below the 1,000,000 元 floor

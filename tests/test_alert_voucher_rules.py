@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests.alert_support import bulk_pay, evaluate_days, fired_on, module_store, rules_with
+from tests.alert_support import bulk_pay, evaluate_days, fired_on, rules_with
 from tests.builders import Builder, city
+from warehouse.db import open_store
 
 DAILY = ("DUP_PAY", "DUP_SAME_AMOUNT_DATE_DIFF_PAYEE", "DUP_SAME_PAYEE_DATE_DIFF_AMOUNT", "DUP_SAME_ACCOUNT_DIFF_NAME",
          "SPLIT_PAY", "JUST_BELOW", "OFF_DAY_PAY", "NEW_PAYEE_LARGE", "PAY_OVER_QUOTA")
@@ -15,10 +16,10 @@ YEARLY = ("ROUND_AMOUNT", "PAYEE_CONCENTRATION", "BENFORD")
 
 
 @pytest.fixture(scope="module")
-def june(tmp_path_factory, _sqlite_template):
+def june(module_store_url):
     """A fortnight of June 2026: ordinary payments every working day, the planted cases on Wednesday 10th
     (built once: the tests only read it)."""
-    store = module_store(tmp_path_factory, _sqlite_template)
+    store = open_store(module_store_url)
     b = city(Builder(store))
     for q, unit in (("QA", "100001"), ("QB", "200001"), ("QC", "100002")):
         b.quota(q, unit, 50_000_000, "2026-01-05")

@@ -14,10 +14,10 @@ from tests.dashboard_data import DAY, TOP, UNIT, fill_city
 
 
 @pytest.fixture(scope="module")
-def city_store(tmp_path_factory):
+def city_store(module_store_url):
     from warehouse.db import open_store
 
-    engine = open_store(f"sqlite:///{tmp_path_factory.mktemp('city') / 'store.db'}")
+    engine = open_store(module_store_url)
     fill_city(engine)
     yield engine
     engine.dispose()

@@ -11,19 +11,21 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import func, select
 
+from indicators.tables import indicator_snapshot, indicator_snapshot_day
 from ingest.load import ingest_dates
 from ingest.lock import LockHeld, ingest_lock
 from ingest.reader import ReadError, read_csv_bytes
+from pipeline import REFRESH_DUE
 from tests.deliveries import D1, base_rows, deliver
-from tests.faults import app_env, big_delivery, canonical_dump, ingest_cmd, pg_backends, run_app, wait_for
+from tests.faults import (app_env, big_delivery, canonical_dump, ingest_args, ingest_cmd, pg_backends, run_app, run_here,
+                          wait_for)
 from warehouse.db import ROOT, open_store
-from warehouse.schema import ingest_file, pay
+from warehouse.schema import ingest_file, pay, store_meta
 
 
 def test_kill_at_random_points_then_rerun(store_url, new_store_url, tmp_path):
@@ -37,7 +39,7 @@ def test_kill_at_random_points_then_rerun(store_url, new_store_url, tmp_path):
     full = time.monotonic() - started  # the kills land between 30 % and 90 % of an uninterrupted run
     expected = canonical_dump(open_store(store_url))
     rng = random.Random(7)
-    for attempt in range(3):
+    for attempt in range(3 if store_url.startswith("sqlite") else 2):  # a new PostgreSQL schema costs more
         url, app = new_store_url(), f"killed-ingest-{os.getpid()}-{attempt}"
         proc = subprocess.Popen(ingest_cmd(url, inbox), env=app_env(PGAPPNAME=app), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
@@ -55,6 +57,22 @@ def test_kill_at_random_points_then_rerun(store_url, new_store_url, tmp_path):
         rerun = run_app(ingest_cmd(url, inbox))
         assert rerun.returncode == 0, rerun.stderr
         assert canonical_dump(engine) == expected
+
+
+def test_a_load_whose_refresh_never_ran_is_refreshed_by_the_next_ingest(store, store_url, tmp_path):
+    """A process killed between its load and its refresh: the next ingest, though it has nothing new to load,
+    computes the figures the load changed (the load left them due in the store)."""
+    deliver(tmp_path / "in", D1, base_rows())
+    ingest_dates(store, tmp_path / "in", [D1])  # committed; the refresh that follows it never ran
+    with store.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(indicator_snapshot_day)).scalar() == 0
+    assert "未变 unchanged 4" in run_here(ingest_args(store_url, tmp_path / "in", "2026-03-02", "2026-03-02"))
+    with store.connect() as conn:
+        assert conn.execute(select(indicator_snapshot_day.c.date)).scalars().all() == [D1]
+        assert conn.execute(select(func.count()).select_from(indicator_snapshot)).scalar() > 0
+    run_here(ingest_args(store_url, tmp_path / "in", "2026-03-02", "2026-03-02"))  # nothing due any more
+    with store.connect() as conn:
+        assert conn.execute(select(store_meta.c.key).where(store_meta.c.key == REFRESH_DUE)).all() == []
 
 
 def test_second_ingest_on_the_same_store_is_refused(store, tmp_path):

@@ -1,4 +1,5 @@
-"""ML ranking on synthetic vouchers with planted outliers: the planted ones rank first, for stated reasons."""
+"""ML ranking on synthetic vouchers with planted outliers: the planted ones rank first, for stated reasons, the
+same whether a day is scored alone or with its month."""
 from __future__ import annotations
 
 import datetime as dt
@@ -64,37 +65,55 @@ def scored(city):
 
 def test_planted_outliers_rank_first(scored):
     assert set(scored["voucher_no"].head(len(PLANTED))) == set(PLANTED)
-    assert scored["rank"].tolist() == list(range(1, len(scored) + 1))
-    assert scored["score"].is_monotonic_decreasing
+    for _, day in scored.groupby("pay_date"):  # each day ranked on its own (WEEKEND is a day of its own)
+        assert day["rank"].tolist() == list(range(1, len(day) + 1))
+        assert day["score"].is_monotonic_decreasing
 
 
 def test_each_planted_outlier_is_explained_by_what_was_planted(scored):
     reasons = {row.voucher_no: {name for name, *_ in row.reasons} for row in scored.head(len(PLANTED)).itertuples()}
     assert "off_day" in reasons["WEEKEND"]
-    assert reasons["NEWBIG"] & {"payee_age", "payee_count"}
-    assert all("group_to_limit" in reasons[f"SPLIT{k}"] for k in range(3))
-    assert reasons["HUGE"] & {"amount_vs_payee", "amount_vs_econ", "amount_vs_unit"}
+    assert "new_payee" in reasons["NEWBIG"]
+    assert all(reasons[f"SPLIT{k}"] & {"group_to_limit", "repeat_excess"} for k in range(3))
+    assert reasons["HUGE"] & {"amount_vs_payee", "amount_vs_econ"}
     weekend = scored.loc[scored["voucher_no"] == "WEEKEND", "reason_text"].iloc[0]
     assert "非工作日支付（是）" in weekend
+    huge = scored.loc[scored["voucher_no"] == "HUGE", "reason_text"].iloc[0]
+    assert "金额远高于该收款人以往金额（为其以往平均金额的" in huge
 
 
 def test_only_new_counted_vouchers_are_scored_and_only_the_top_explained(city, scored):
     _, _, new = city
     assert len(scored) == len(new) - 2 and "GONE" not in set(scored["voucher_no"])  # fully refunded
-    assert scored["reasons"].head(10).map(len).gt(0).all() and scored["reasons"].iloc[10:].isna().all()
-    assert scored["reason_text"].iloc[10:].isna().all()
+    top = scored["rank"] <= 10  # of each day
+    assert scored.loc[top, "reasons"].map(len).gt(0).all() and scored.loc[~top, "reasons"].isna().all()
+    assert scored.loc[~top, "reason_text"].isna().all() and top.sum() == 11
 
 
 def test_features_look_only_backwards(city):
     trained, _, _ = city
-    full = counted_vouchers(trained, extra=("econ_code",)).sort_values(["day", "ref"]).reset_index(drop=True)
+    full = ml._counted(trained)
     early = full[full["pay_date"] < "2024-07-01"]
-    memory = ml.Memory.empty()
-    backward = ["off_day", "roundness", "payee_age", "payee_count", "same_amount_repeats", "group_count",
-                "group_to_limit"]
-    a = ml.voucher_features(early, memory, early.iloc[:0], T)[backward]
-    b = ml.voucher_features(full, memory, full.iloc[:0], T)[backward].iloc[:len(early)]
+    memory = ml.Memory.of([], 0)
+    a = ml.voucher_features(early, memory, T)[ml.FEATURE_NAMES]
+    b = ml.voucher_features(full, memory, T)[ml.FEATURE_NAMES].iloc[:len(early)]
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_month_scored_at_once_ranks_each_day_as_that_day_alone(city):
+    """Scoring a span of days in one pass (a year re-evaluated) gives each day what scoring it alone gives."""
+    trained, recent, _ = city
+    model = ml.train_model(trained, limit_fen=T)
+    days = sorted(pd.to_datetime(recent["pay_date"]).dt.date.unique())[-6:]
+    frame = recent[pd.to_datetime(recent["pay_date"]) >= pd.Timestamp(days[0] - dt.timedelta(days=ml.RECENT_DAYS))]
+    together = ml.score_days(model, frame, days[0], explain_top=5)
+    for day in days[-3:]:
+        alone = frame[pd.to_datetime(frame["pay_date"]) >= pd.Timestamp(day - dt.timedelta(days=ml.RECENT_DAYS))]
+        alone = ml.score_days(model, alone[pd.to_datetime(alone["pay_date"]).dt.date <= day], day, explain_top=5)
+        mine = together[together["pay_date"].dt.date == day].reset_index(drop=True)
+        assert len(mine) > 0
+        pd.testing.assert_frame_equal(mine[["voucher_no", "score", "rank", "reason_text"]],
+                                      alone[["voucher_no", "score", "rank", "reason_text"]])
 
 
 def test_scores_are_reproducible(city, scored):
