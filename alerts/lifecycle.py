@@ -125,16 +125,16 @@ def latest_events(day: dt.date | None = None, alert_ids=None):
 EXPIRED_NOTE = "超过 {days} 天无人处理且未再触发，系统自动忽略"
 
 
-def expire_untouched(conn, rule_id: str, days: int, since: dt.date, until: dt.date, now: dt.datetime) -> int:
-    """Dismiss, as of the day it lapses (last_seen + `days`, within [since, until]), every alert of `rule_id`
-    still 新 with no person's event; returns how many. Inside the evaluation's transaction."""
+def expire_untouched(conn, rule_id: str, days: int, until: dt.date, now: dt.datetime) -> int:
+    """Dismiss, as of the day it lapses (last_seen + `days`, by `until`, the last date evaluated), every alert
+    of `rule_id` still 新 with no person's event; returns how many. Inside the evaluation's transaction."""
     if days <= 0:
         return 0
     touched = select(alert_event.c.alert_id).where(alert_event.c.who != SYSTEM)
     lapsing = conn.execute(select(alert.c.id, alert.c.last_seen, alert.c.severity, alert.c.evidence_hash).where(
         alert.c.rule_id == rule_id, alert.c.status == NEW, alert.c.last_seen <= until - dt.timedelta(days=days),
         alert.c.id.not_in(touched))).all()
-    events = [{"alert_id": i, "at": now, "as_of": max(since, last + dt.timedelta(days=days)), "who": SYSTEM,
+    events = [{"alert_id": i, "at": now, "as_of": last + dt.timedelta(days=days), "who": SYSTEM,
                "from_status": NEW, "to_status": DISMISSED, "note": EXPIRED_NOTE.format(days=days),
                "severity": severity, "evidence_hash": evidence} for i, last, severity, evidence in lapsing]
     for i in range(0, len(events), 5000):

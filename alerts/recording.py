@@ -61,7 +61,7 @@ def record_span(engine, results: dict[dt.date, dict[str, list[Finding]]], rules:
         _summarise(conn, sorted({i for i, _ in before} | set(ids.values())), latest, rules, now)
         for rule_id in sorted({rule_id for day in days for rule_id in results[day]}):
             if "expire_days" in rules[rule_id].params:
-                expire_untouched(conn, rule_id, rules[rule_id].param("expire_days"), days[0], days[-1], now)
+                expire_untouched(conn, rule_id, rules[rule_id].param("expire_days"), days[-1], now)
     return counts
 
 

@@ -39,12 +39,14 @@ def _open(date: dt.date, columns):
     return select(*columns(span, now)).select_from(joined).where(now.not_in(FINAL))
 
 
-def alert_records(engine, date: dt.date, *, detail: bool = False) -> list[dict]:
-    """Open alerts as of `date`, most severe first, then the most recently seen; `detail` adds DETAIL."""
+def alert_records(engine, date: dt.date, *, detail: bool = False, evidence: bool = True) -> list[dict]:
+    """Open alerts as of `date`, most severe first, then the most recently seen; `detail` adds DETAIL;
+    evidence=False leaves the evidence lists out (a list that shows none: they are most of the reading)."""
     def columns(span, now):
         return [alert.c.id, alert.c.rule_id, alert_sighting.c.severity, alert.c.category, alert.c.subject_level,
                 alert.c.subject_code, alert.c.subject_name, alert_sighting.c.figure, alert_sighting.c.threshold,
-                now.label("status"), span.c.first_seen, span.c.last_seen, alert.c.basis, alert_evidence.c.evidence,
+                now.label("status"), span.c.first_seen, span.c.last_seen, alert.c.basis,
+                *((alert_evidence.c.evidence,) if evidence else ()),
                 *((c.label(name) for name, c in DETAIL.items()) if detail else ())]
 
     with engine.connect() as conn:
@@ -53,7 +55,8 @@ def alert_records(engine, date: dt.date, *, detail: bool = False) -> list[dict]:
         rows = [dict(zip(names, r)) for r in result]
     for r in rows:
         r["figure"], r["threshold"] = _number(r["figure"]), _number(r["threshold"])
-        r["evidence"] = list(r["evidence"])
+        if evidence:
+            r["evidence"] = list(r["evidence"])
     rows.sort(key=lambda r: (RANK[r["severity"]], -r["last_seen"].toordinal(), r["rule_id"], r["subject_code"]))
     return rows
 

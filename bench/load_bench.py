@@ -206,6 +206,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=300)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--date", help="the view's as-of date (default: the newest business date before the ingest)")
+    ap.add_argument("--region", help="the view's region (default: the top region)")
     args = ap.parse_args()
     url = resolve_url(args.db)
 
@@ -217,7 +218,7 @@ def main() -> None:
 
     engine = open_store(url)
     day = args.date or latest_business_date(engine)
-    query = f"date={day}&region={region_tree(engine).top()}"
+    query = f"date={day}&region={args.region or region_tree(engine).top()}"
     with engine.connect() as conn:
         vouchers = conn.scalar(select(func.count()).select_from(pay))
     first, last = (dt.date.fromisoformat(d) for d in args.ingest.split(":"))

@@ -484,7 +484,7 @@ ROWS = [
     ("full page load in the browser, median of pages, s", lambda r: _get(r, "dashboard", "page_load_median_s"),
      "{:.2f}", False),
 ]
-ORDER = {"1m": 0, "10m": 1, "50m": 2}
+ORDER = {"1m": 0, "10m": 1, "20m": 2, "50m": 3}
 
 
 def _fmt(fmt: str, value) -> str:

@@ -2,8 +2,8 @@
 
 - ML_AMOUNT_OUTLIER: a supplier or a person paid 10–40 times what they are usually paid;
 - ML_ECON_MISMATCH: a payee paid under an economic class it is (almost) never paid under, and of another kind
-  (a staff member paid from an equipment or works line, a hotel paid from a construction project, a supplier
-  paid from the staff's performance pay);
+  (a person paid from an equipment or works line, a hotel paid from a construction project, a supplier paid
+  from the staff's performance pay);
 - ML_REPEAT_PAYMENT: one supplier, not paid by the unit for a month, paid five or six times on consecutive
   working days, each amount ordinary, together well under the procurement limit.
 
@@ -22,11 +22,11 @@ import numpy as np
 from demo import days
 from demo.payments import BAND, LIMIT, ROUND
 
-ML_PER_WORKDAY = 36  # plants; a repeat plant makes 5 or 6 vouchers, so about 45 vouchers a day
-KINDS = {"ML_AMOUNT_OUTLIER": 0.45, "ML_ECON_MISMATCH": 0.48, "ML_REPEAT_PAYMENT": 0.07}
+ML_PER_WORKDAY = 48  # plants tried; some find no place, a repeat plant makes 5 or 6 vouchers: ~45 vouchers a day
+KINDS = {"ML_AMOUNT_OUTLIER": 0.5, "ML_ECON_MISMATCH": 0.4, "ML_REPEAT_PAYMENT": 0.1}
 REPEATS = (5, 6)  # payments of a repeat plant, on consecutive working days
 QUIET = 30  # days a unit has not paid the supplier of a repeat plant
-MOST = 300_000_000  # 分: a plant pays at most 3,000,000 元
+MOST = 200_000_000  # 分: a plant pays at most 2,000,000 元
 OUTLIER = (10, 40)  # times the payee's usual amount (the background passes 10 times for 1 voucher in 1,000)
 MISMATCH = (2, 6)  # times the payee's usual amount, under an economic class it is (almost) never paid under
 RARE = 0.1  # … at most this share of its payments so far
@@ -161,11 +161,11 @@ class MlPlants:
         return False
 
     def _mismatch(self, unit) -> tuple[list[int], tuple[str, ...], str]:
-        """(payees, lines, who) of a mismatch: staff paid from equipment or works lines, a hotel or training
-        company paid from them, or a supplier paid from the staff's performance pay line."""
+        """(payees, lines, who) of a mismatch: a person (staff or casual labour) paid from equipment or works
+        lines, a hotel or training company paid from them, or a supplier paid from the staff's performance pay."""
         r = self.rng.random()
         if r < 0.5:
-            return unit.employees, CAPITAL, "本单位职工"
+            return unit.employees + self.a.cast.labor_pool, CAPITAL, "个人"
         if r < 0.8:
             return [p for mode in HOSPITALITY for p in unit.suppliers.get(mode, [])], CAPITAL, "会议、培训服务商"
         return [p for mode in GOODS for p in unit.suppliers.get(mode, [])], ("wage",), "供应商"

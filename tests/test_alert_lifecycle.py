@@ -91,3 +91,40 @@ def test_a_dismissed_alert_is_final_for_people(store, alert_id):
     with pytest.raises(LifecycleError, match="已是最终状态，出现新证据时系统会重新打开"):
         lifecycle.acknowledge(store, alert_id, "王科长", at=AT)
     assert lifecycle.history(store, alert_id)[-1]["note"] == "系正常的分期付款"
+
+
+def _ml_finding(ref: str) -> Finding:
+    return Finding("ML_OUTLIER", "voucher", ref, "黄", Decimal("5.1"), Decimal("4.2"), "index", "异常得分 5.1",
+                   (ref,), subject_name="市教育局")
+
+
+def test_untouched_ranking_prompts_lapse_after_the_days_the_rules_file_gives(store_any):
+    """ML alerts nobody touched are dismissed by the engine once they have not fired for expire_days (30 by
+    default), as of that day; one a person has read stays, and other rules' alerts never lapse."""
+    day = dt.date(2026, 5, 4)
+    record(store_any, day, {"ML_OUTLIER": [_ml_finding("419900/A"), _ml_finding("419900/B")]}, DEFAULTS)
+    record(store_any, day, {"JUST_BELOW": [Finding("JUST_BELOW", "voucher", "419900/JB", "黄", 1, 1, "元", "x",
+                                                   ("419900/JB",))]}, DEFAULTS)
+    with store_any.connect() as conn:
+        ids = dict(conn.execute(select(alert.c.subject_code, alert.c.id)).all())
+    lifecycle.acknowledge(store_any, ids["419900/B"], "王科长", at=dt.datetime(2026, 5, 6, 9))
+    record(store_any, day + dt.timedelta(days=29), {"ML_OUTLIER": []}, DEFAULTS)
+    assert status(store_any, ids["419900/A"]) == "新"  # not yet: 29 days
+    record(store_any, day + dt.timedelta(days=40), {"ML_OUTLIER": []}, DEFAULTS)
+    lapsed = lifecycle.history(store_any, ids["419900/A"])[-1]
+    assert (lapsed["who"], lapsed["to_status"], lapsed["as_of"]) == ("系统", "已忽略", day + dt.timedelta(days=30))
+    assert "30 天" in lapsed["note"]
+    assert [status(store_any, ids[k]) for k in ("419900/A", "419900/B", "419900/JB")] == ["已忽略", "已阅", "新"]
+    record(store_any, day + dt.timedelta(days=41), {"ML_OUTLIER": []}, DEFAULTS)  # once only
+    assert len(lifecycle.history(store_any, ids["419900/A"])) == 2
+
+
+def test_a_rules_file_can_keep_ranking_prompts_for_ever(store):
+    from tests.alert_support import rules_with
+
+    keep = rules_with("rules:\n  ML_OUTLIER:\n    params:\n      expire_days: 0\n")
+    day = dt.date(2026, 5, 4)
+    record(store, day, {"ML_OUTLIER": [_ml_finding("419900/A")]}, keep)
+    record(store, day + dt.timedelta(days=90), {"ML_OUTLIER": []}, keep)
+    with store.connect() as conn:
+        assert conn.scalar(select(alert.c.status)) == "新"

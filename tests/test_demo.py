@@ -279,14 +279,49 @@ def test_voucher_plants_are_what_the_payment_tests_find(year):
 
 def test_amount_spikes_are_many_times_the_payees_usual(year):
     pay, truth = year[2]["PAY"], year[3]
-    spikes = _planted(truth, "ML_OUTLIER")
-    assert len(spikes) >= 20 and set(spikes["anomaly_type"]) == {"PAYEE_AMOUNT_SPIKE"}
+    spikes = truth[truth["anomaly_type"] == "PAYEE_AMOUNT_SPIKE"]
+    assert len(spikes) >= 20 and set(spikes["rule_id"]) == {"ML_OUTLIER"}
     by_no = pay.set_index("voucher_no")
     for no in spikes["voucher_nos"]:
         spike = by_no.loc[no]
         earlier = pay[(pay["payee_account"] == spike["payee_account"]) & (pay["pay_date"] < spike["pay_date"])
                       & (pay["econ_code"] == "30107")]  # the person's monthly pay
         assert len(earlier) >= 3 and spike["cents"] >= 20 * statistics.median(earlier["cents"])
+
+
+def _before(pay: pd.DataFrame, voucher) -> pd.DataFrame:
+    """The positive payments to the voucher's payee made before it (earlier days, or earlier that day)."""
+    same = pay[(pay["payee_account"] == voucher["payee_account"]) & (pay["cents"] > 0)]
+    return same[(same["pay_date"] < voucher["pay_date"])
+                | ((same["pay_date"] == voucher["pay_date"]) & (same["voucher_no"] < voucher["voucher_no"]))]
+
+
+def test_ml_plants_are_what_an_auditor_would_question_and_no_rule_sees(year):
+    """Amounts ≥ 10 times the payee's usual, payees paid under an economic class they are (almost) never paid
+    under, and runs of ordinary payments to one supplier: planted with their own types, each holding on the files
+    (no rule fires on them: the payment-test check above finds exactly the rules' own plants)."""
+    pay, truth = year[2]["PAY"], year[3]
+    by_no = pay.set_index("voucher_no")
+    ml_rows = truth[truth["rule_id"] == "ML_OUTLIER"]
+    counts = ml_rows["anomaly_type"].value_counts()
+    assert counts.get("ML_AMOUNT_OUTLIER", 0) >= 40 and counts.get("ML_ECON_MISMATCH", 0) >= 20
+    assert counts.get("ML_REPEAT_PAYMENT", 0) >= 10
+    for row in ml_rows[ml_rows["anomaly_type"] == "ML_AMOUNT_OUTLIER"].itertuples():
+        v = by_no.loc[row.voucher_nos].copy()
+        v["voucher_no"] = row.voucher_nos
+        usual = _before(pay, v)["cents"].tail(8)
+        assert len(usual) >= 3 and v["cents"] >= 10 * statistics.median_high(usual), row
+    for row in ml_rows[ml_rows["anomaly_type"] == "ML_ECON_MISMATCH"].itertuples():
+        v = by_no.loc[row.voucher_nos].copy()
+        v["voucher_no"] = row.voucher_nos
+        earlier = _before(pay, v)
+        same_class = (earlier["econ_code"].str[:3] == v["econ_code"][:3]).sum()
+        assert len(earlier) >= 3 and same_class <= 0.1 * len(earlier), row
+    for row in ml_rows[ml_rows["anomaly_type"] == "ML_REPEAT_PAYMENT"].itertuples():
+        run = by_no.loc[row.voucher_nos.split()]
+        assert len(run) >= 2 and run["unit_code"].nunique() == 1 and run["payee_account"].nunique() == 1, row
+        days = pd.to_datetime(run["pay_date"])
+        assert days.is_unique and (days.max() - days.min()).days <= 8 and run["cents"].sum() < LIMIT * 100, row
 
 
 def test_unit_plants_hold_on_the_files(year):
@@ -334,7 +369,7 @@ def test_unit_plants_hold_on_the_files(year):
 def test_every_voucher_and_budget_rule_has_plants(year):
     counts = year[1]["planted"]
     for rule in ("DUP_PAY", "SPLIT_PAY", "JUST_BELOW", "OFF_DAY_PAY", "NEW_PAYEE_LARGE", "PAY_OVER_QUOTA",
-                 "PAYEE_AMOUNT_SPIKE→ML_OUTLIER"):
+                 "PAYEE_AMOUNT_SPIKE→ML_OUTLIER", "ML_AMOUNT_OUTLIER→ML_OUTLIER", "ML_ECON_MISMATCH→ML_OUTLIER"):
         assert counts.get(rule, 0) >= 20, rule
     for rule in ("EXEC_LAG", "SUPPLEMENT_HIGH", "SANGONG_OVER", "ROUND_AMOUNT", "PAYEE_CONCENTRATION"):
         assert counts.get(rule, 0) >= 1, rule

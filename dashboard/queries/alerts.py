@@ -28,17 +28,17 @@ def alert_layer():
     return records, lifecycle, tables
 
 
-def open_alerts(engine: Engine, day: dt.date, region: str | None = None) -> list[dict] | None:
+def open_alerts(engine: Engine, day: dt.date, region: str | None = None, evidence: bool = True) -> list[dict] | None:
     """Open alerts as of `day` (most severe first), each with where it belongs (region_code, unit_code and the
     unit's dept_code), its message, and `current_status`: the status after the latest change, which a person's
     change of today gives even when `day` is earlier (the record's own `status` is the status as of `day`).
     Limited to the region's 全辖 when one is given; an alert without a region (a whole-feed one) is kept. Only
-    the alerts the principal may see (auth.scope.sees_alert)."""
+    the alerts the principal may see (auth.scope.sees_alert). evidence=False: without their evidence lists."""
     layer = alert_layer()
     if layer is None:
         return None
     records, lifecycle, tables = layer
-    rows = records.alert_records(engine, day, detail=True)
+    rows = records.alert_records(engine, day, detail=True, evidence=evidence)
     keep = _shown(engine, region, lifecycle, tables)
     with engine.connect() as conn:
         depts = unit_depts(conn)
