@@ -62,6 +62,15 @@ def mark_refresh_due(conn: Connection, since: dt.date) -> None:
         conn.execute(update(store_meta).where(store_meta.c.key == REFRESH_DUE).values(value=since.isoformat()))
 
 
+def forget_refresh_due(engine: Engine) -> None:
+    """`ingest --no-refresh`: who loads without refreshing recomputes what they need themselves (a first install
+    the history its dashboard shows, a benchmark what it measures), so nothing is left due for the next ingest."""
+    from warehouse.schema import store_meta
+
+    with engine.begin() as conn:
+        conn.execute(delete(store_meta).where(store_meta.c.key == REFRESH_DUE))
+
+
 def _settle_due(engine: Engine, start: dt.date, end: dt.date) -> None:
     """A backfill over every date a load left due (to the newest business date) has done that work."""
     from warehouse.schema import ingest_file, store_meta

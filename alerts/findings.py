@@ -73,7 +73,8 @@ def graded(rule: Rule, subject_level: str, subject_code: str, message: str, evid
            fired: bool = False, **subject) -> Finding | None:
     """A finding of a thresholded rule, or None when no figure reaches a level; the figure and threshold shown
     are those of the threshold that gave the severity. `fired`: the test already decided (exactly) that the
-    single figure passes its threshold's firing level, so it is at least that level."""
+    single figure passes its threshold's firing level, so it is at least that level. `message` may be a function
+    that writes it: it is called only for a finding (most subjects of a daily rule fire on no day)."""
     reached = grade(rule, **figures)
     if reached is None and fired:
         name = next(iter(figures))
@@ -83,7 +84,8 @@ def graded(rule: Rule, subject_level: str, subject_code: str, message: str, evid
     severity, name = reached
     unit = unit_of_threshold(name)
     return Finding(rule.id, subject_level, subject_code, severity, shown(unit, figures[name]),
-                   shown(unit, rule.thresholds[name].value(severity)), unit, message, tuple(evidence), **subject)
+                   shown(unit, rule.thresholds[name].value(severity)), unit, message() if callable(message) else message,
+                   tuple(evidence), **subject)
 
 
 def from_frame(rule: Rule, frame: pd.DataFrame, names, grade_by: str | None = None, figures=None) -> list[Finding]:

@@ -81,9 +81,9 @@ def exec_lag(ctx: Context, rule: Rule) -> list[Finding]:
         for r in execution_rows(ctx, level):
             if r["adjusted_budget"] < floor or r["lag_pp"] is None:
                 continue
-            message = (f"执行率 {pct(r['execution_rate'])}，序时进度 {pct(r['time_progress'])}，进度差 "
-                       f"{float(r['lag_pp']):.2f} 个百分点（调整后预算 {yuan(r['adjusted_budget'])} 元，"
-                       f"已支出 {yuan(r['spent'])} 元）")
+            message = lambda r=r: (f"执行率 {pct(r['execution_rate'])}，序时进度 {pct(r['time_progress'])}，进度差 "  # noqa: E731
+                                   f"{float(r['lag_pp']):.2f} 个百分点（调整后预算 {yuan(r['adjusted_budget'])} 元，"
+                                   f"已支出 {yuan(r['spent'])} 元）")
             out.append(graded(rule, level, r["code"], message, [f"execution/{level}/{r['code']}"],
                               {"lag_pp": r["lag_pp"]}, **_subject(ctx, level, r["code"], r["name"])))
     return _kept(out)
@@ -98,8 +98,9 @@ def supplement_high(ctx: Context, rule: Rule) -> list[Finding]:
     out = []
     for r in execution_rows(ctx, "unit"):
         quotas = added.get(r["code"], [])
-        message = (f"本年追加 {len(quotas)} 笔，追加率 {pct(r['supplement_rate'])}（年初预算 {yuan(r['initial_budget'])} 元，"
-                   f"调整后预算 {yuan(r['adjusted_budget'])} 元）")
+        message = lambda r=r, quotas=quotas: (  # noqa: E731
+            f"本年追加 {len(quotas)} 笔，追加率 {pct(r['supplement_rate'])}（年初预算 {yuan(r['initial_budget'])} 元，"
+            f"调整后预算 {yuan(r['adjusted_budget'])} 元）")
         out.append(graded(rule, "unit", r["code"], message, quotas or [f"execution/unit/{r['code']}"],
                           {"supplement_rate_pct": r["supplement_rate"], "supplement_count": len(quotas)},
                           **_subject(ctx, "unit", r["code"], r["name"])))
@@ -175,8 +176,8 @@ def sangong_over(ctx: Context, rule: Rule) -> list[Finding]:
     for r in sangong_rows(ctx, rule):
         if not r["budget"]:
             continue
-        message = (f"{r['category']}：预算 {yuan(r['budget'])} 元，已支出 {yuan(r['spent'])} 元，"
-                   f"执行率 {pct(r['execution_rate'])}")
+        message = lambda r=r: (f"{r['category']}：预算 {yuan(r['budget'])} 元，已支出 {yuan(r['spent'])} 元，"  # noqa: E731
+                               f"执行率 {pct(r['execution_rate'])}")
         out.append(_sangong_finding(ctx, rule, r, message, {"usage_pct": r["execution_rate"],
                                                            "usage_before_cutoff_pct": r["execution_rate"] if early else None}))
     return _kept(out)
@@ -185,8 +186,8 @@ def sangong_over(ctx: Context, rule: Rule) -> list[Finding]:
 def sangong_yoy(ctx: Context, rule: Rule) -> list[Finding]:
     out = []
     for r in sangong_rows(ctx, rule):
-        message = (f"{r['category']}：已支出 {yuan(r['spent'])} 元，上年同期 {yuan(r['spent_last_year_same_period'])} 元，"
-                   f"同比 {pct(r['yoy'])}")
+        message = lambda r=r: (f"{r['category']}：已支出 {yuan(r['spent'])} 元，"  # noqa: E731
+                               f"上年同期 {yuan(r['spent_last_year_same_period'])} 元，同比 {pct(r['yoy'])}")
         out.append(_sangong_finding(ctx, rule, r, message, {"yoy_pct": r["yoy"]}))
     return _kept(out)
 

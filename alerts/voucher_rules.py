@@ -25,7 +25,7 @@ from alerts import payment_tests as tests
 from alerts.context import DAILY, Context, Evaluator, Skipped, Span
 from alerts.findings import Finding, from_frame, graded
 from alerts.rules import Rule, RuleSet
-from indicators.facts import signed_amount
+from indicators.facts import pay_sums, signed_amount
 from warehouse.schema import bgt, pay
 
 _CHUNK = 500
@@ -173,10 +173,10 @@ def _over_quota(ctx: Context, rule: Rule, conn, region: str, ids: list[str]) -> 
                           .group_by(bgt.c.orig_quota_id))]:
         adjusted[quota_id] = adjusted.get(quota_id, 0) + int(amount)
     paid_in_year = (pay.c.region_code == region, pay.c.pay_date >= dt.date(year, 1, 1), pay.c.pay_date <= day)
+    sums = pay_sums(dt.date(year, 1, 1), day, {"region_code": [region], "quota_id": ids})  # the kept sums of PAY
     out = []
     for quota_id, paid, unit in conn.execute(
-            select(pay.c.quota_id, func.sum(pay.c.amount_fen), func.max(pay.c.unit_code))
-            .where(*paid_in_year, pay.c.quota_id.in_(ids)).group_by(pay.c.quota_id)):
+            select(sums.c.quota_id, func.sum(sums.c.amount_fen), func.max(sums.c.unit_code)).group_by(sums.c.quota_id)):
         if quota_id not in adjusted or int(paid) <= adjusted[quota_id]:
             continue
         excess = int(paid) - adjusted[quota_id]

@@ -20,10 +20,20 @@ _TEXT = ("voucher_no", "region_code", "unit_code", "quota_id", "econ_code", "pay
 
 
 def read_window(engine, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """PAY rows with pay_date in [start, end], sorted by pay_date (refunds included)."""
+    """PAY rows with pay_date in [start, end], sorted by pay_date (refunds included). Read through the driver's
+    own cursor: a year of a large city is millions of rows, and the frame converts the dates itself."""
     stmt = select(*[pay.c[c] for c in COLUMNS]).where(pay.c.pay_date >= start, pay.c.pay_date <= end)
     with engine.connect() as conn:
-        rows = conn.execute(stmt).all()
+        compiled = stmt.compile(conn)
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            params = compiled.construct_params()
+            if compiled.positiontup is not None:  # qmark / format styles: the values in the statement's order
+                params = tuple(params[name] for name in compiled.positiontup)
+            cursor.execute(str(compiled), params)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for column in _TEXT:  # pandas' string dtype: a year of a large city held for a backfill is a third the size
         frame[column] = frame[column].astype("str")
@@ -43,12 +53,18 @@ class LoadedVouchers:
     def subset(self, keep: np.ndarray) -> "LoadedVouchers":
         """The same span holding only the rows `keep` marks and the refunds of those rows: what a rule reads
         when it can tell beforehand which rows could ever be part of a finding."""
-        frame = self.frame
-        refs = frame["region_code"] + "/" + frame["voucher_no"]
-        kept_refs = refs[keep]
-        refunds = (frame["amount_fen"].to_numpy() < 0) & (frame["region_code"] + "/" + frame["orig_voucher_no"]) \
-            .isin(kept_refs).to_numpy()
-        return LoadedVouchers(None, self.start, self.end, frame[keep | refunds].reset_index(drop=True))
+        frame, refunds = self.frame, self._refunds()
+        kept = set(frame.loc[keep, "region_code"] + "/" + frame.loc[keep, "voucher_no"])
+        back = np.zeros(len(frame), dtype=bool)
+        back[refunds.index[refunds.isin(kept)]] = True
+        return LoadedVouchers(None, self.start, self.end, frame[keep | back].reset_index(drop=True))
+
+    def _refunds(self) -> pd.Series:
+        """The refunds' originals ("region/voucher"), by the refund's row."""
+        if not hasattr(self, "_originals"):
+            frame = self.frame[self.frame["amount_fen"] < 0]
+            self._originals = frame["region_code"] + "/" + frame["orig_voucher_no"]
+        return self._originals
 
     def window(self, start: dt.date, end: dt.date) -> pd.DataFrame:
         """A slice of the loaded span; a window reaching outside it (a year to date from a span that starts

@@ -10,7 +10,9 @@ page loads in the browser, and 20 concurrent users against the production server
    connection pool), so "callback" and "its SQL" are timed side by side on the same machine in the same run.
 2. The voucher list walks 50 pages by key (the newest vouchers of the year for the whole region, then sorted
    by amount, then filtered by payee), each page timed.
-3. Full page loads: navigation start to every callback done and every chart drawn, per page, 3 times.
+3. Full page loads: navigation start to every callback done and every chart drawn, per page, 3 times — timed
+   inside the page (it reports the moment itself, so the time selenium takes to poll on a busy machine is not
+   counted), with the time the browser's main thread was busy (Chromium's TaskDuration) beside it.
 4. N simulated users (threads with their own connections) each load pages in a loop — the page, then its
    callbacks in the order the browser made them — for the given time; latency p95 and errors are counted.
 """
@@ -53,12 +55,35 @@ def ms(seconds: float) -> float:
 
 
 # 1. Recording what a page asks for ------------------------------------------------------------------------
+# Resolves with performance.now() (ms since navigation start) once the page's title is drawn, Dash has no
+# callback requested, running or waiting, and every chart is drawn — seen on two checks 20 ms apart (so a
+# moment between two rounds of callbacks is not taken for the end), less those 20 ms.
+LOADED_JS = """
+const title = arguments[0], done = arguments[arguments.length - 1];
+let seen = 0;
+function ready() {
+    const t = document.getElementById('page-title');
+    const s = window.store && window.store.getState();
+    if (!t || t.innerText !== title || !s || s.isLoading || document.querySelector('._dash-loading')) return false;
+    const pending = Object.entries(s.callbacks || {}).filter(([k]) => k !== 'stored' && k !== 'completed')
+        .some(([, v]) => v && v.length);
+    return !pending && [...document.querySelectorAll('.js-plotly-plot')].every(p => p._fullLayout);
+}
+(function check() {
+    if (ready()) { if (++seen === 2) { done(performance.now() - 20); return; } } else { seen = 0; }
+    setTimeout(check, 20);
+})();
+"""
+
+
 def capture(base: str, query: str, login: tuple[str, str]) -> tuple[dict, dict]:
-    """({page: [callback request bodies]}, {page: [full load times in s]}) from a real browser."""
+    """({page: [callback request bodies]}, {page: [(full load s, main thread busy s)]}) from a real browser."""
     from tests.auth_support import login_browser
-    from tests.browser_support import Browser
+    from tests.browser_support import WAIT_S, Browser
 
     browser = Browser(base)
+    browser.driver.set_script_timeout(WAIT_S)
+    browser.driver.execute_cdp_cmd("Performance.enable", {})
     bodies, loads = {}, {}
     try:
         login_browser(browser, *login)
@@ -67,18 +92,21 @@ def capture(base: str, query: str, login: tuple[str, str]) -> tuple[dict, dict]:
             _drain(browser)
             for attempt in range(4):  # the first visit records the callbacks; the rest time full loads
                 browser.driver.get(f"{base}{path}?{query}")
-                browser.wait_for_page(title)
-                browser.wait(lambda d: d.execute_script(
-                    "return [...document.querySelectorAll('.js-plotly-plot')].every(p => p._fullLayout);"))
-                took = browser.driver.execute_script("return performance.now();") / 1000
+                took = browser.driver.execute_async_script(LOADED_JS, title) / 1000
                 if attempt == 0:
                     bodies[path] = _posted(browser)
                 else:
-                    loads.setdefault(path, []).append(took)
+                    loads.setdefault(path, []).append((took, _busy(browser)))
                 _drain(browser)
     finally:
         browser.quit()
     return bodies, loads
+
+
+def _busy(browser) -> float:
+    """Seconds the page's main thread has been running tasks since its navigation (script, style, layout …)."""
+    metrics = browser.driver.execute_cdp_cmd("Performance.getMetrics", {})["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
 
 
 def _drain(browser) -> None:
@@ -248,22 +276,27 @@ def markdown(data: dict) -> str:
     lines = [
         "## 驾驶舱 / Dashboard (`bench/dashboard_bench.py`)", "",
         f"Store: {data['store']} ({data['vouchers']:,} vouchers), view {data['query']}; {data['machine']}, "
-        f"load average {data['load']:.1f}. Production server (gunicorn, {data['workers']} workers × 4 threads), "
-        "`debug=False`.", "",
+        f"load average {data.get('load_start', data['load']):.1f} at the start, {data['load']:.1f} at the end "
+        f"(the machine is shared). Production server (gunicorn, {data['workers']} workers × "
+        f"{data.get('threads', 4)} threads), `debug=False`.", "",
         "### 每页初始回调与其 SQL / Initial callbacks against the SQL they run",
         f"Each callback replayed {data['repeats']} times in-process; its SQL statements run again alone right after "
         "(execute + fetch). Targets on the 10-million-voucher store: p95 ≤ 300 ms and ≤ 2 × its SQL.", "",
         "| page | callback (first output) | p95 ms | SQL p95 ms | ratio |", "|---|---|---:|---:|---:|"]
-    shown = [r for r in data["callbacks"] if r["sql_p95_ms"] > 0 or r["p95_ms"] >= 20]
+    shown = [r for r in data["callbacks"] if r["sql_p95_ms"] >= 1]  # the page's figures and lists
     for r in shown:
-        ratio = r["p95_ms"] / r["sql_p95_ms"] if r["sql_p95_ms"] >= 1 else None
         lines.append(f"| {r['page']} | `{r['callback']}` | {r['p95_ms']} | {r['sql_p95_ms']} | "
-                     f"{'—' if ratio is None else f'{ratio:.1f}'} |")
+                     f"{r['p95_ms'] / r['sql_p95_ms']:.1f} |")
     rest = [r for r in data["callbacks"] if r not in shown]
     worst = max(data["callbacks"], key=lambda r: r["p95_ms"])
-    lines += ["", f"The other {len(rest)} callbacks (URL, navigation, page frame; no SQL) take at most "
-              f"{max((r['p95_ms'] for r in rest), default=0)} ms. Slowest: {worst['page']} `{worst['callback']}` "
-              f"p95 {worst['p95_ms']} ms (its SQL {worst['sql_p95_ms']} ms).", "",
+    floor = statistics.median([r["p95_ms"] for r in rest] or [0])
+    lines += ["", f"The other {len(rest)} callbacks (URL, navigation, page frame; no SQL but the login check's "
+              f"session lookup) take at most {max((r['p95_ms'] for r in rest), default=0)} ms, median p95 {floor} ms: "
+              "that much (Dash, the login check, JSON) is under every callback, so one whose own SQL takes a few ms "
+              f"cannot be within 2 × of it. Slowest: {worst['page']} `{worst['callback']}` p95 {worst['p95_ms']} ms "
+              f"(its SQL {worst['sql_p95_ms']} ms). Of these {len(shown)} callbacks, "
+              f"{sum(r['p95_ms'] <= 300 for r in shown)} have p95 ≤ 300 ms and "
+              f"{sum(r['p95_ms'] <= 2 * r['sql_p95_ms'] for r in shown)} are within 2 × their SQL.", "",
               "### 凭证列表翻页 / Voucher list pages (keyset, 100 rows)",
               f"{data['voucher_pages']['vouchers_in_list']:,} vouchers in the region's list for the year "
               "(target: any page ≤ 150 ms).", "", "| order | pages | first ms | last ms | p95 ms | max ms |",
@@ -273,10 +306,14 @@ def markdown(data: dict) -> str:
             lines.append(f"| {name} | {r['pages']} | {r['first_ms']} | {r['last_ms']} | {r['p95_ms']} | "
                          f"{r['max_ms']} |")
     lines += ["", "### 浏览器整页加载 / Full page load in the browser",
-              "Navigation start → every callback done and every chart drawn (headless Chromium; target ≤ 2 s).", "",
-              "| page | median s | max s |", "|---|---:|---:|"]
-    for path, times in data["page_loads"].items():
-        lines.append(f"| {path} | {statistics.median(times):.2f} | {max(times):.2f} |")
+              "Navigation start → every callback done and every chart drawn, timed in the page (headless Chromium, "
+              "3 loads each; target ≤ 2 s). Main thread busy: the time the page's main thread ran tasks (script, "
+              "style, layout, paint) in that span — the browser's own work, which a busy machine stretches like the "
+              "server's.", "",
+              "| page | median s | max s | main thread busy, median s |", "|---|---:|---:|---:|"]
+    for path, runs in data["page_loads"].items():
+        times, busy = [t for t, _ in runs], [b for _, b in runs]
+        lines.append(f"| {path} | {statistics.median(times):.2f} | {max(times):.2f} | {statistics.median(busy):.2f} |")
     load = data["load_test"]
     lines += ["", f"### {load['users']} 个并发用户 / {load['users']} concurrent users",
               f"{load['seconds']:.0f} s against the server on 127.0.0.1: {load['page_views']} page views, "
@@ -290,6 +327,7 @@ def markdown(data: dict) -> str:
 
 
 def main() -> None:
+    from cli.serve_cmd import THREADS
     from tests.auth_support import temporary_admin
     from tests.browser_support import served
     from warehouse.db import open_store, resolve_url
@@ -317,6 +355,7 @@ def main() -> None:
     with engine.connect() as conn:
         vouchers = conn.scalar(select(func.count()).select_from(pay))
     query = f"date={day}&region={region}"
+    load_start = os.getloadavg()[0]  # the machine is shared: every time here stretches with its load
     with tempfile.TemporaryDirectory() as tmp, served(url, Path(tmp) / "serve.log", workers=args.workers) as base, \
             temporary_admin(engine) as login:
         print("recording the pages' callbacks and timing full loads …", flush=True)
@@ -328,8 +367,9 @@ def main() -> None:
     print("voucher list pages …", flush=True)
     pages = voucher_pages(url, day, region)
     data = {"store": url.rsplit("/", 1)[-1], "vouchers": vouchers, "query": query, "machine": machine(),
-            "load": os.getloadavg()[0], "workers": args.workers, "repeats": args.repeats, "callbacks": callbacks,
-            "voucher_pages": pages, "page_loads": loads, "load_test": load}
+            "load_start": load_start, "load": os.getloadavg()[0], "workers": args.workers, "threads": THREADS,
+            "repeats": args.repeats, "callbacks": callbacks, "voucher_pages": pages, "page_loads": loads,
+            "load_test": load}
     write_section("dashboard", markdown(data), data)
     print(markdown(data))
 

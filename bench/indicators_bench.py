@@ -61,7 +61,8 @@ def explain_pages(engine, scope: dict, day: dt.date) -> dict:
     part = first["numerator"]["parts"][0]
     pages = walk(engine, scope, day, part["next_after"])
     for deep in (dt.date(day.year, 7, 1), day.replace(day=1)):
-        pages += walk(engine, scope, day, [(deep - dt.timedelta(days=1)).isoformat(), 2**31 - 1])  # past any id (PG integer)
+        past = [(deep - dt.timedelta(days=1)).isoformat(), 2**31 - 1]  # after any id (an integer on PostgreSQL)
+        pages += walk(engine, scope, day, past)
     return {"first_s": first_s, "pages": len(pages), "p95_s": p95(pages), "max_s": max(pages, default=None)}
 
 

@@ -175,8 +175,11 @@ def markdown(data: dict) -> str:
     runs = data["ingest"]["runs"]
     ingest = "; ".join(f"{r['date']} {r['seconds']:.0f} s from {r['start_s']:.0f} s"
                        + ("" if r["returncode"] == 0 else f" (exit {r['returncode']})") for r in runs)
-    row = lambda name, s: (f"| {name} | {s['requests']:,} | {s['p50_ms']} | **{s['p95_ms']}** | {s['p99_ms']} | "  # noqa: E731
-                           f"{s['max_ms']} | **{s['errors']}** |")
+
+    def row(name: str, s: dict) -> str:
+        return (f"| {name} | {s['requests']:,} | {s['p50_ms']} | **{s['p95_ms']}** | {s['p99_ms']} | {s['max_ms']} | "
+                f"**{s['errors']}** |")
+
     return "\n".join([
         "## 负载 / Load: concurrent users while the T+1 ingest runs (`python bench/load_bench.py`)", "",
         f"{data['users']} simulated users for {data['seconds']:.0f} s against `python app.py serve --workers "
@@ -192,9 +195,22 @@ def markdown(data: dict) -> str:
         f"Goal: p95 ≤ 1,000 ms and no errors. Error samples: {data['error_samples'] or 'none'}."])
 
 
-def main() -> None:
-    from bench.dashboard_bench import PAGES, capture
+def record(url: str, query: str, workers: int) -> dict:
+    """The callback requests of every page, recorded in Chromium against a server on `url` (bodies hold the
+    view's inputs, not the store's data, so a smaller store with the same regions records the same requests)."""
+    from bench.dashboard_bench import capture
     from tests.auth_support import temporary_admin
+    from tests.browser_support import served
+    from warehouse.db import open_store
+
+    print(f"recording the pages' callbacks on {url.rsplit('/', 1)[-1]} …", flush=True)
+    with tempfile.TemporaryDirectory() as tmp, served(url, Path(tmp) / "serve.log", workers=workers) as base, \
+            temporary_admin(open_store(url)) as login:
+        return capture(base, query, login)[0]  # (the full page loads it also times are dashboard_bench's)
+
+
+def main() -> None:
+    from bench.dashboard_bench import PAGES
     from tests.browser_support import served
     from warehouse.db import open_store, resolve_url
 
@@ -207,6 +223,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--date", help="the view's as-of date (default: the newest business date before the ingest)")
     ap.add_argument("--region", help="the view's region (default: the top region)")
+    ap.add_argument("--capture-db", help="record the pages' requests on this store (default: --db), e.g. when the "
+                    "large store's pages outlast the browser's patience while it is busy")
     args = ap.parse_args()
     url = resolve_url(args.db)
 
@@ -223,10 +241,8 @@ def main() -> None:
         vouchers = conn.scalar(select(func.count()).select_from(pay))
     first, last = (dt.date.fromisoformat(d) for d in args.ingest.split(":"))
     dates = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
-    with tempfile.TemporaryDirectory() as tmp, served(url, Path(tmp) / "serve.log", workers=args.workers) as base, \
-            temporary_admin(engine) as login:
-        print("recording the pages' callbacks …", flush=True)
-        bodies, _ = capture(base, query, login)  # (the full page loads it also times are dashboard_bench's)
+    bodies = record(resolve_url(args.capture_db or url), query, args.workers)
+    with tempfile.TemporaryDirectory() as tmp, served(url, Path(tmp) / "serve.log", workers=args.workers) as base:
         users = make_users(engine, base, args.users)
         print(f"{args.users} users for {args.seconds:.0f} s with the ingest of {dates} …", flush=True)
         load_before, ingest = os.getloadavg()[0], {}

@@ -66,12 +66,12 @@ def load(url: str, inbox: Path, how: str, work: Path) -> dict:
 PROVINCE = ("410000", "示范省")
 # What a copy of the city changes, per table: the region and everything named within it (units, departments,
 # projects); voucher and quota numbers are unique per region, so they stay.
-RENAMED = {"dm_region": {"region_code": "{r}", "parent_code": "CASE WHEN region_code = :city THEN :province ELSE {p} END",
-                         "region_name": "region_name || :tag"},
+RENAMED = {"dm_region": {"region_code": "{r}", "region_name": "region_name || :tag",
+                         "parent_code": "CASE WHEN region_code = :city THEN :province ELSE {p} END"},
            "dm_unit": {"region_code": "{r}", "unit_code": "unit_code || :suffix", "dept_code": "dept_code || :suffix",
                        "unit_name": "unit_name || :tag"},
-           "bgt": {"region_code": "{r}", "unit_code": "unit_code || :suffix", "project_code": "project_code || :suffix"},
-           "pay": {"region_code": "{r}", "unit_code": "unit_code || :suffix", "project_code": "project_code || :suffix"}}
+           **{t: {"region_code": "{r}", "unit_code": "unit_code || :suffix", "project_code": "project_code || :suffix"}
+              for t in ("bgt", "pay")}}
 
 
 def replicate(url: str, first: int, last: int) -> dict:
@@ -91,8 +91,9 @@ def replicate(url: str, first: int, last: int) -> dict:
         if city == PROVINCE[0]:
             city = conn.scalar(text("SELECT region_code FROM dm_region WHERE parent_code = :p ORDER BY region_code "
                                     "DESC LIMIT 1"), {"p": PROVINCE[0]})
-        conn.execute(text("INSERT INTO dm_region (region_code, region_name, parent_code, level) SELECT CAST(:code AS varchar), :name, "
-                          "NULL, '省' WHERE NOT EXISTS (SELECT 1 FROM dm_region WHERE region_code = :code)"),
+        conn.execute(text("INSERT INTO dm_region (region_code, region_name, parent_code, level) SELECT "
+                          "CAST(:code AS varchar), :name, NULL, '省' WHERE NOT EXISTS (SELECT 1 FROM dm_region "
+                          "WHERE region_code = :code)"),
                      {"code": PROVINCE[0], "name": PROVINCE[1]})
         conn.execute(text("UPDATE dm_region SET parent_code = :p WHERE region_code = :city"),
                      {"p": PROVINCE[0], "city": city})
@@ -265,7 +266,8 @@ def dashboard_figures(engine, url: str, day: dt.date, region: str, repeats: int)
     with_sql = [c for c in callbacks if c["sql_p95_ms"] > 0]
     worst = max(callbacks, key=lambda c: c["p95_ms"])
     return {"query": query, "callbacks": callbacks, "callback_p95_max_ms": worst["p95_ms"],
-            "callback_p95_max": f"{worst['page']} {worst['callback']}", "callback_sql_p95_of_max_ms": worst["sql_p95_ms"],
+            "callback_p95_max": f"{worst['page']} {worst['callback']}",
+            "callback_sql_p95_of_max_ms": worst["sql_p95_ms"],
             "callback_p95_median_ms": statistics.median(c["p95_ms"] for c in with_sql) if with_sql else None,
             "callbacks_over_300ms": sum(c["p95_ms"] > 300 for c in callbacks),
             "voucher_page_p95_ms": max(v["p95_ms"] for v in pages.values() if isinstance(v, dict)),
@@ -487,6 +489,11 @@ ROWS = [
 ORDER = {"1m": 0, "10m": 1, "20m": 2, "50m": 3}
 
 
+def _size(run: dict) -> str:
+    """'10m' → '10 M'."""
+    return f"{run['label'][:-1]} {run['label'][-1].upper()}"
+
+
 def _fmt(fmt: str, value) -> str:
     return "–" if value is None else fmt.format(value)
 
@@ -494,8 +501,7 @@ def _fmt(fmt: str, value) -> str:
 def section(runs: list[dict]) -> str:
     runs = sorted(runs, key=lambda r: (ORDER.get(r["label"], 9), r["backend"] != "PostgreSQL"))
     pg = [r for r in runs if r["backend"] == "PostgreSQL" and _get(r, "ingest", "vouchers")]
-    head = " | ".join(f"{r['label'][:-1]} {r['label'][-1].upper()} {r['backend']}<br>{_get(r, 'ingest', 'vouchers') or 0:,} vouchers"
-                      for r in runs)
+    head = " | ".join(f"{_size(r)} {r['backend']}<br>{_get(r, 'ingest', 'vouchers') or 0:,} vouchers" for r in runs)
     growth = " → ".join(f"{_get(r, 'ingest', 'vouchers') / 1e6:.1f} M" for r in pg)
     lines = ["## 规模 / Scale: PostgreSQL beside SQLite (`python bench/scale_bench.py`)", "",
              f"{machine()}; PostgreSQL 15 on the same machine (its default settings: shared_buffers 128 MB). "
@@ -509,26 +515,28 @@ def section(runs: list[dict]) -> str:
             continue
         pg_values = [read(r) for r in pg]
         steps = [f"×{b / a:.2f}" if a and b is not None else "–" for a, b in zip(pg_values, pg_values[1:])]
-        lines.append(f"| {name} | " + " | ".join(_fmt(fmt, v) for v in values) + " | " + " then ".join(steps) + " |")
+        growth = " then ".join(steps) if any(x != "–" for x in steps) else ""
+        lines.append(f"| {name} | " + " | ".join(_fmt(fmt, v) for v in values) + f" | {growth} |")
     vouchers = [_get(r, "ingest", "vouchers") for r in pg]
     lines += ["", "Growth is the PostgreSQL figure at one size over the one below (vouchers grow ×"
               + " then ×".join(f"{b / a:.1f}" for a, b in zip(vouchers, vouchers[1:])) + "): a cost that stays "
               "near ×1 does not grow with the history; one near the voucher growth is proportional to it."]
     for r in (r for r in runs if r.get("partitioning")):
         part = r["partitioning"]
-        lines += ["", f"### 按年分区？/ Partitioning PAY by year, measured on the {r['label'][:-1]} M store",
+        lines += ["", f"### 按年分区？/ Partitioning PAY by year, measured on the {_size(r)} store",
                   f"A copy of PAY partitioned by year (built in {part['build_seconds']:.0f} s; its unique key and "
                   "primary key must then include pay_date) beside PAY itself; median of 3 runs, load average "
                   f"{part['load']:.1f}.", "", "| statement | PAY ms | partitioned ms | ratio |", "|---|---:|---:|---:|"]
         for name, t in part["queries"].items():
             lines.append(f"| {name} | {t['pay'] * 1000:,.1f} | {t['pay_by_year'] * 1000:,.1f} | "
                          f"{t['pay_by_year'] / t['pay']:.2f} |")
-    lines += ["", "Load average when each step ended (ingest records / triggers / indicators / alerts / dashboard / next date):",
-              ""]
+    lines += ["", "Load average when each step ended (ingest records / triggers / indicators / alerts / dashboard / "
+              "next date):", ""]
     for r in runs:
         loads = " / ".join(_fmt("{:.1f}", _get(r, step, "load")) for step in STEPS)
-        how = r.get("load_run", {}).get("how") or ("bare" if _get(r, "ingest", "bare") else "full")
-        lines.append(f"- {r['label'][:-1]} {r['label'][-1].upper()} {r['backend']} ({r['store']}, {how} load, measured "
+        how = ("the 1 M store and copies of its city" if r.get("replicated") else
+               f"{(r.get('load_run') or {}).get('how') or ('bare' if _get(r, 'ingest', 'bare') else 'full')} load")
+        lines.append(f"- {_size(r)} {r['backend']} ({r['store']}: {how}; measured "
                      f"{r.get('measured_on', '–')}): {loads}")
     return "\n".join(lines)
 

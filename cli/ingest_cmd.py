@@ -42,7 +42,7 @@ def _dates(date, start, end) -> list[dt.date]:
 @fails_cleanly
 def ingest(inbox, date, start, end, quiet, no_refresh, db_url):
     from ingest.load import ingest_dates
-    from pipeline import refresh_after_ingest
+    from pipeline import forget_refresh_due, refresh_after_ingest
     from warehouse.db import open_store
 
     days = _dates(date, start, end)
@@ -59,7 +59,9 @@ def ingest(inbox, date, start, end, quiet, no_refresh, db_url):
                 bar.update(1)
 
         result = ingest_dates(engine, inbox, days, progress=progress)
-    if not no_refresh:
+    if no_refresh:
+        forget_refresh_due(engine)
+    else:
         refresh_after_ingest(engine, result)
     loaded, refused, unchanged = (result.count(s) for s in ("loaded", "refused", "unchanged"))
     rows = sum(f.rows for f in result.files if f.status == "loaded")

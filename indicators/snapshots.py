@@ -260,10 +260,10 @@ def snapshot_rows_between(engine, family: str, since: dt.date, until: dt.date,
         if not stored or sc.region is None:
             return {}
         stmt = (select(snap.c.date, snap.c.code, snap.c.scope, snap.c.breakdown, snap.c.indicator, snap.c.value)
-                .where(snap.c.date >= since, snap.c.date <= until, snap.c.level == level,
-                       # one day through the date index (a day holds some thousand rows), not the primary key's
+                .where(snap.c.date.in_(stored), snap.c.level == level,
+                       # the days through the date index (a day holds some thousand rows), not the primary key's
                        # (family, level) prefix, which holds every day's: `|| ''` keeps an index off the family
-                       (snap.c.family.concat("") if since == until else snap.c.family) == family))
+                       snap.c.family.concat("") == family))
         days: dict = {day: {} for day in stored}
         for day, code, scope, bk, ind, value in conn.execute(stmt):
             days[day].setdefault((code, scope), {}).setdefault(bk, {})[ind] = value

@@ -69,7 +69,7 @@ def test_a_reader_clicks_from_the_overview_down_to_a_single_voucher_and_back_up(
     detail = browser.wait(lambda d: browser.text("voucher-detail"))
     assert "V100-01" in detail and "41,000.01 元" in detail and "供应商1" in detail
     assert _query(browser)["voucher"].isdigit()
-    crumbs = browser.text("execution-crumbs")
+    crumbs = browser.wait(lambda d: browser.text("execution-crumbs"))  # the reopened page's callback fills them
     assert crumbs.startswith("区划：示范市") and "预算指标：基本支出" in crumbs
 
     browser.driver.find_element(By.CSS_SELECTOR, "body").send_keys("\ue00c")  # Escape closes the voucher

@@ -1,5 +1,5 @@
-"""A redelivered file arriving while its date is being recomputed: `python app.py refresh` runs over the date
-while an ingest of a redelivered PAY file for that date commits. Both finish, and the store — indicators and
+"""Redelivered files arriving while their dates are being recomputed: `python app.py refresh` runs over the dates
+while an ingest of redelivered PAY files for three of them commits. Both finish, and the store — indicators and
 alerts included — ends as after the sequential run (the refresh, then the redelivery).
 
 Loading and recomputing hold the store's work lock (ingest/lock.py), so whichever comes second waits. Without
@@ -19,7 +19,7 @@ from warehouse.db import open_store
 from warehouse.schema import file_change, pay
 
 DAYS = [dt.date(2026, 3, 2) + dt.timedelta(days=i) for i in range(14)]
-REDELIVERED = DAYS[2]
+REDELIVERED = (DAYS[2], DAYS[5], DAYS[8])
 
 
 def _pays(k: int, day: dt.date) -> list[dict]:
@@ -33,11 +33,12 @@ def _deliveries(inbox, redelivery):
         rows = base_rows() if k == 0 else {}
         rows["PAY"] = rows.get("PAY", []) + _pays(k, day)
         deliver(inbox, day, rows)
-    changed = _pays(2, REDELIVERED)
-    changed[0].update(amount=changed[5]["amount"])  # now the same payment to the same payee twice
-    changed[1].update(amount=88_000)
-    changed[2].update(amount=1.5)
-    deliver(redelivery, REDELIVERED, {"PAY": changed})
+    for day in REDELIVERED:
+        changed = _pays(DAYS.index(day), day)
+        changed[0].update(amount=changed[5]["amount"])  # now the same payment to the same payee twice
+        changed[1].update(amount=88_000)
+        changed[2].update(amount=1.5)
+        deliver(redelivery, day, {"PAY": changed})
 
 
 def _refresh_args(url: str) -> list[str]:
@@ -47,31 +48,32 @@ def _refresh_args(url: str) -> list[str]:
 def test_a_redelivery_while_its_date_is_recomputed(store_url, new_store_url, tmp_path):
     inbox, redelivery = tmp_path / "in", tmp_path / "redelivered"
     _deliveries(inbox, redelivery)
-    redeliver = ingest_args(store_url, redelivery, REDELIVERED.isoformat(), REDELIVERED.isoformat())
+    first, last = REDELIVERED[0].isoformat(), REDELIVERED[-1].isoformat()
     sequential = new_store_url()
     for url in (sequential, store_url):  # the history, its figures left to the refresh
         run_here([*ingest_args(url, inbox, DAYS[0].isoformat(), DAYS[-1].isoformat()), "--no-refresh"])
     run_here(_refresh_args(sequential))
-    run_here(ingest_args(sequential, redelivery, REDELIVERED.isoformat(), REDELIVERED.isoformat()))
+    run_here(ingest_args(sequential, redelivery, first, last))
     expected = canonical_dump(open_store(sequential))
 
     env = app_env(PYTHONUNBUFFERED="1")
     refresh = subprocess.Popen([*APP, *_refresh_args(store_url)], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
-    first = refresh.stdout.readline()
-    assert "refreshing" in first, first + refresh.stderr.read()  # the refresh is at work on the dates
-    ingest = subprocess.Popen([*APP, *redeliver], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = refresh.stdout.readline()
+    assert "refreshing" in line, line + refresh.stderr.read()  # the refresh is at work on the dates
+    ingest = subprocess.Popen([*APP, *ingest_args(store_url, redelivery, first, last)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert refresh.poll() is None  # the redelivery arrives while the recomputation runs
     out, err = ingest.communicate()
     assert ingest.returncode == 0, err
-    assert "载入 loaded 1" in out
+    assert "载入 loaded 3" in out
     rest, err = refresh.communicate()
     assert refresh.returncode == 0, err
     assert "完成 / done" in rest
 
     engine = open_store(store_url)
-    with engine.connect() as conn:  # the redelivery did replace the three vouchers
+    with engine.connect() as conn:  # each redelivery did replace three vouchers
         change = conn.execute(select(file_change.c.rows_changed)).scalars().all()
-        amount = conn.execute(select(pay.c.amount_fen).where(pay.c.voucher_no == "P02001")).scalar()
-    assert change == [3] and amount == 8_800_000
+        amount = conn.execute(select(pay.c.amount_fen).where(pay.c.voucher_no == "P08001")).scalar()
+    assert change == [3, 3, 3] and amount == 8_800_000
     assert canonical_dump(engine) == expected

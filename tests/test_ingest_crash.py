@@ -21,7 +21,7 @@ from ingest.load import ingest_dates
 from ingest.lock import LockHeld, ingest_lock
 from ingest.reader import ReadError, read_csv_bytes
 from pipeline import REFRESH_DUE
-from tests.deliveries import D1, base_rows, deliver
+from tests.deliveries import D1, D2, base_rows, deliver, voucher
 from tests.faults import (app_env, big_delivery, canonical_dump, ingest_args, ingest_cmd, pg_backends, run_app, run_here,
                           wait_for)
 from warehouse.db import ROOT, open_store
@@ -61,7 +61,8 @@ def test_kill_at_random_points_then_rerun(store_url, new_store_url, tmp_path):
 
 def test_a_load_whose_refresh_never_ran_is_refreshed_by_the_next_ingest(store, store_url, tmp_path):
     """A process killed between its load and its refresh: the next ingest, though it has nothing new to load,
-    computes the figures the load changed (the load left them due in the store)."""
+    computes the figures the load changed (the load left them due in the store). `ingest --no-refresh` leaves
+    the recomputing to its caller: nothing stays due."""
     deliver(tmp_path / "in", D1, base_rows())
     ingest_dates(store, tmp_path / "in", [D1])  # committed; the refresh that follows it never ran
     with store.connect() as conn:
@@ -70,9 +71,16 @@ def test_a_load_whose_refresh_never_ran_is_refreshed_by_the_next_ingest(store, s
     with store.connect() as conn:
         assert conn.execute(select(indicator_snapshot_day.c.date)).scalars().all() == [D1]
         assert conn.execute(select(func.count()).select_from(indicator_snapshot)).scalar() > 0
-    run_here(ingest_args(store_url, tmp_path / "in", "2026-03-02", "2026-03-02"))  # nothing due any more
+    due = select(store_meta.c.value).where(store_meta.c.key == REFRESH_DUE)
     with store.connect() as conn:
-        assert conn.execute(select(store_meta.c.key).where(store_meta.c.key == REFRESH_DUE)).all() == []
+        assert conn.execute(due).all() == []
+    deliver(tmp_path / "in", D2, {"PAY": [voucher("V3", "101001", "Q1", 10, day=D2)]})
+    ingest_dates(store, tmp_path / "in", [D2])
+    with store.connect() as conn:
+        assert conn.execute(due).scalars().all() == ["2026-03-03"]
+    run_here([*ingest_args(store_url, tmp_path / "in", "2026-03-03", "2026-03-03"), "--no-refresh"])
+    with store.connect() as conn:
+        assert conn.execute(due).all() == []
 
 
 def test_second_ingest_on_the_same_store_is_refused(store, tmp_path):
