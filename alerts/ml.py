@@ -32,6 +32,7 @@ REPEAT_DAYS, GROUP_DAYS = 30, 7
 RECENT_DAYS = REPEAT_DAYS  # days a scoring run needs before its first new voucher (the repeat windows)
 MIN_HISTORY = 3  # payments of a payee before its usual amount and economic codes mean something
 SD_FLOOR = 0.15  # log10 spread below which an economic code's amounts count as this steady
+TRIM = 0.0
 W_OTHERS = 0.3  # weight of the contributions other than the strongest (see the module docstring)
 TRAINING_SAMPLE = 200_000  # vouchers whose features make the tail probabilities (enough for 1/200,000 tails)
 _SPAN = 1 << 20  # day offsets stay below this inside composite keys
@@ -217,6 +218,11 @@ def train(pieces: list[Piece], tail: pd.DataFrame, tail_first: dt.date, *, limit
     if len(features) > TRAINING_SAMPLE:
         features = features.sample(TRAINING_SAMPLE, random_state=seed)
     tails = {name: np.sort(features[name].to_numpy()) for name in FEATURE_NAMES}
+    if TRIM and len(features):
+        first_pass = VoucherModel(memory=None, tails=tails, limit_fen=limit_fen, trained_through=None)
+        score = combined(contributions(first_pass, features))
+        features = features[score <= np.quantile(score, 1 - TRIM)]
+        tails = {name: np.sort(features[name].to_numpy()) for name in FEATURE_NAMES}
     last = v["pay_date"].max().date() if len(v) else tail_first
     return VoucherModel(memory=Memory.of(pieces, end), tails=tails, limit_fen=limit_fen, trained_through=last)
 
