@@ -73,7 +73,8 @@ def run_measured(cmd: list[str], env=None) -> dict:
     _, status, usage = os.wait4(proc.pid, 0)
     end = time.monotonic()
     if status != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{out}")
+        how = f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit {os.WEXITSTATUS(status)}"
+        raise SystemExit(f"failed ({how}, after {end - started:.0f} s): {' '.join(cmd)}\n{out}")
     return {"wall": end - started, "cpu": usage.ru_utime + usage.ru_stime, "rss": usage.ru_maxrss * 1024,
             "load": LOAD.between(started, end) if LOAD else os.getloadavg()[0], "out": out}
 
