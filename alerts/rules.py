@@ -15,7 +15,8 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from fractions import Fraction
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -73,8 +74,17 @@ class Threshold:
 
     def severity_of(self, figure) -> str | None:
         """The most severe level whose threshold the figure (in code units) passes, or None."""
-        compare = OPS[self.op]
-        return next((s for s in self.levels if compare(figure, self.value(s))), None)
+        compare, levels = OPS[self.op], self._exact
+        if not compare(figure, levels[-1][1]):  # most figures pass no level: one comparison
+            return None
+        return next((s for s, value in levels if compare(figure, value)), None)
+
+    @cached_property
+    def _exact(self) -> list[tuple[str, object]]:
+        """(severity, value) most severe first, decimals as Fractions (compared with the figures' Fractions and
+        integers exactly, and much faster than Decimal with Fraction)."""
+        return [(s, Fraction(v) if isinstance(v, Decimal) else v) for s, v in
+                ((s, self.value(s)) for s in self.levels)]
 
 
 @dataclass(frozen=True)

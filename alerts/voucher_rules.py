@@ -356,11 +356,8 @@ def account_names_span(span: Span, rule: Rule):
 
 def pay_over_quota_span(span: Span, rule: Rule):
     """The dates on which a quota paid or reduced that day is over its adjusted amount, found on the year's
-    sums when the span's vouchers start on 1 January (else every date is evaluated)."""
-    year_start = dt.date(span.since.year, 1, 1)
-    if span.vouchers.start > year_start:
-        return per_day(pay_over_quota, span, rule, span.days)
-    over = _over_quota_dates(span, year_start)
+    sums for every date at once; pay_over_quota then checks and writes those dates."""
+    over = _over_quota_dates(span)
     frame = span.vouchers.frame
     keep = pd.MultiIndex.from_arrays([frame["region_code"], frame["quota_id"]]).isin(
         list({(r, q) for r, q, _ in over}))
@@ -371,12 +368,22 @@ def pay_over_quota_span(span: Span, rule: Rule):
     return per_day(pay_over_quota, span, rule, {d for _, _, d in over} | reduced, span.vouchers.subset(keep))
 
 
-def _over_quota_dates(span: Span, year_start: dt.date) -> set[tuple[str, str, dt.date]]:
+def _over_quota_dates(span: Span) -> set[tuple[str, str, dt.date]]:
     """(region, quota, date) where the quota's payments of the year up to the date exceed its adjusted amount
-    then (the sums pay_over_quota checks, here for every date of the span at once)."""
+    then (the sums pay_over_quota checks, here for every date of the span at once: the year's payments before
+    the span from the kept sums, the span's from its vouchers)."""
     frame = span.vouchers.frame
-    year = frame[frame["pay_date"] >= pd.Timestamp(year_start)]
-    paid = year.groupby(["region_code", "quota_id", "pay_date"])["amount_fen"].sum().groupby(level=[0, 1]).cumsum()
+    year_start = dt.date(span.since.year, 1, 1)
+    with span.engine.connect() as conn:
+        sums = pay_sums(year_start, span.since - dt.timedelta(days=1))
+        before = pd.DataFrame(conn.execute(select(sums.c.region_code, sums.c.quota_id, func.sum(sums.c.amount_fen))
+                                           .group_by(sums.c.region_code, sums.c.quota_id)).all(),
+                              columns=["region_code", "quota_id", "amount_fen"]) if span.since > year_start else None
+    within = frame[frame["pay_date"] >= pd.Timestamp(span.since)][["region_code", "quota_id", "pay_date", "amount_fen"]]
+    if before is not None and len(before):
+        before["amount_fen"] = before["amount_fen"].astype("int64")
+        within = pd.concat([before.assign(pay_date=pd.Timestamp(span.since) - pd.Timedelta(days=1)), within])
+    paid = within.groupby(["region_code", "quota_id", "pay_date"])["amount_fen"].sum().groupby(level=[0, 1]).cumsum()
     paid = paid.reset_index(name="paid")
     with span.engine.connect() as conn:
         rows = pd.DataFrame(conn.execute(
@@ -394,6 +401,10 @@ def _over_quota_dates(span: Span, year_start: dt.date) -> set[tuple[str, str, dt
     reductions = named.assign(quota_id=named["orig_quota_id"], pay_date=pd.to_datetime(named["issued_date"]))
     events = pd.concat([paid[["region_code", "quota_id", "pay_date"]],
                         reductions[["region_code", "quota_id", "pay_date"]]]).drop_duplicates()
+    for part in (paid, budget, events):  # one type per key for the as-of joins
+        part["pay_date"] = part["pay_date"].astype("datetime64[ns]")
+        for key in ("region_code", "quota_id"):
+            part[key] = part[key].astype(str)
     events = events[events["pay_date"] >= pd.Timestamp(span.since)].sort_values("pay_date")
     events = pd.merge_asof(events, paid.sort_values("pay_date"), on="pay_date", by=["region_code", "quota_id"])
     events = pd.merge_asof(events, budget, on="pay_date", by=["region_code", "quota_id"])

@@ -4,6 +4,8 @@
 - ML_ECON_MISMATCH: a payee paid under an economic class it is (almost) never paid under, and of another kind
   (a person paid from an equipment or works line, a hotel paid from a construction project, a supplier paid
   from the staff's performance pay);
+- ML_NEW_PAYEE: a company never paid before paid 50,000–1,500,000 元 at once (below NEW_PAYEE_LARGE's
+  5,000,000 元);
 - ML_REPEAT_PAYMENT: one supplier, not paid by the unit for a month, paid five or six times on consecutive
   working days, each amount ordinary, together well under the procurement limit.
 
@@ -22,8 +24,9 @@ import numpy as np
 from demo import days
 from demo.payments import BAND, LIMIT, ROUND
 
-ML_PER_WORKDAY = 48  # plants tried; some find no place, a repeat plant makes 5 or 6 vouchers: ~45 vouchers a day
-KINDS = {"ML_AMOUNT_OUTLIER": 0.5, "ML_ECON_MISMATCH": 0.4, "ML_REPEAT_PAYMENT": 0.1}
+ML_PER_WORKDAY = 44  # plants tried; some find no place, a repeat plant makes 5 or 6 vouchers: ~48 vouchers a day
+KINDS = {"ML_AMOUNT_OUTLIER": 0.4, "ML_ECON_MISMATCH": 0.33, "ML_NEW_PAYEE": 0.17, "ML_REPEAT_PAYMENT": 0.1}
+NEW_LEAST, NEW_MOST = 5_000_000, 150_000_000  # 分: a new payee's first payment, 50,000–1,500,000 元
 REPEATS = (5, 6)  # payments of a repeat plant, on consecutive working days
 QUIET = 30  # days a unit has not paid the supplier of a repeat plant
 MOST = 200_000_000  # 分: a plant pays at most 2,000,000 元
@@ -35,7 +38,7 @@ PEOPLE = ("labor", "travel")  # lines that pay people: 劳务费 and travel reim
 CAPITAL = ("equipment", "contract")  # lines a staff member or a hotel is never paid from
 HOSPITALITY = ("meeting", "training")
 MIN_HISTORY = 3  # payments a payee must have had for its "usual" to mean something
-ATTEMPTS = 40  # units tried for one plant
+ATTEMPTS = 15  # units tried for one plant
 SAMPLE = 8  # payees of a unit tried for one plant
 QUOTAS = 6  # quotas of a unit tried for one plant
 FIRST_DAYS = 60  # after the demo's first date: the payees need some history first
@@ -66,7 +69,8 @@ class MlPlants:
 
     def handler(self, kind: str):
         return {"ML_AMOUNT_OUTLIER": self.amount_outlier, "ML_ECON_MISMATCH": self.econ_mismatch,
-                "ML_REPEAT_PAYMENT": self.repeat_payment, "ML_REPEAT_FOLLOW": self.repeat_follow}.get(kind)
+                "ML_NEW_PAYEE": self.new_payee, "ML_REPEAT_PAYMENT": self.repeat_payment,
+                "ML_REPEAT_FOLLOW": self.repeat_follow}.get(kind)
 
     # -- helpers -------------------------------------------------------------------------------------------
     def _units(self):
@@ -169,6 +173,21 @@ class MlPlants:
         if r < 0.8:
             return [p for mode in HOSPITALITY for p in unit.suppliers.get(mode, [])], CAPITAL, "会议、培训服务商"
         return [p for mode in GOODS for p in unit.suppliers.get(mode, [])], ("wage",), "供应商"
+
+    def new_payee(self, day, _arg=None) -> bool:
+        for unit in self._units():
+            for q in self._quotas(unit, GOODS):
+                room = min(self._room(q), NEW_MOST)
+                if room < NEW_LEAST:
+                    continue
+                payee = self.a.cast.new_company(q.mode)
+                ideal = 10 ** self.rng.uniform(np.log10(NEW_LEAST), np.log10(room))
+                amounts = self._amounts(unit, [ideal], q, payee)
+                if amounts:
+                    v = self.payments.pay(q, payee, amounts[0])
+                    return self._record("ML_NEW_PAYEE", unit, v, day,
+                                        f"从未收款的账号首次收款 {v.cents / 100:,.2f} 元（{q.econ}）")
+        return False
 
     def repeat_payment(self, day, _arg=None) -> bool:
         cal = days.year(day.year)

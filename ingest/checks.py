@@ -156,7 +156,7 @@ def _check_pay_quota(frame, meta, fx, ctx):
     once, and the running balance of a quota through the file (in line order) is its amount, adjustments and
     payments so far less the cumulative sum of the file's rows on it.
     """
-    has = (frame["pay_date"].notna() & (frame["quota_id"] != "")).to_numpy(dtype=bool)
+    has = (frame["pay_date"].notna() & frame["quota_id"].notna() & (frame["quota_id"] != "")).to_numpy(dtype=bool)
     if not has.any():
         return
     rows = np.flatnonzero(has)

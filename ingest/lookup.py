@@ -122,7 +122,8 @@ def paid_by_quota(conn: Connection, keys: list[tuple[str, str]], skip_file: int 
            f"AND t.quota_id = p.k1 GROUP BY p.k0, p.k1")
     out = {(r[0], r[1]): int(r[2] or 0) for r in _rows(conn, sql)}
     if skip_file is not None:  # its vouchers are still in the sums until the new version replaces them
-        span = conn.exec_driver_sql(f"SELECT row_id_first, row_id_last FROM ingest_file WHERE id = {int(skip_file)}").first()
+        span = conn.exec_driver_sql(f"SELECT row_id_first, row_id_last FROM ingest_file "
+                                    f"WHERE id = {int(skip_file)}").first()
         rows = f"t.id BETWEEN {int(span[0])} AND {int(span[1])} AND " if span and span[0] is not None else ""
         for region, quota, amount in _rows(conn, f"SELECT t.region_code, t.quota_id, SUM(t.amount_fen) FROM pay t "
                                                  f"WHERE {rows}t.file_id = {int(skip_file)} GROUP BY 1, 2"):

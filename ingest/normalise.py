@@ -81,7 +81,8 @@ def _plain_hundredths(s: pd.Series, max_decimals: int):
     digits = pc.cast(pc.if_else(empty, "0", pc.replace_substring(arr, ".", "")), pa.int64())
     point = pc.find_substring(arr, ".")
     decimals = pc.if_else(pc.less(point, 0), 0, pc.subtract(pc.subtract(pc.utf8_length(arr), point), 1))
-    value = pc.multiply(digits, pc.power(pa.scalar(10, pa.int64()), pc.cast(pc.subtract(max_decimals, decimals), pa.int64())))
+    scale = pc.power(pa.scalar(10, pa.int64()), pc.cast(pc.subtract(max_decimals, decimals), pa.int64()))
+    value = pc.multiply(digits, scale)
     missing = empty.to_numpy(zero_copy_only=False)
     index = s.index
     false = pd.Series(False, index=index)

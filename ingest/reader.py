@@ -93,7 +93,8 @@ def _read_csv_arrow(text: str, encoding: str) -> RawTable | None:
     import pyarrow.csv as pacsv
 
     body = text[:-2] if text.endswith("\r\n") else text[:-1] if text.endswith("\n") else text
-    if not body or "\r" in body and "\r" in body.replace("\r\n", "\n") or '"' in body and "\n" in _quoted_newline_probe(body):
+    lone_cr = "\r" in body and "\r" in body.replace("\r\n", "\n")  # the replace only when there is a CR at all
+    if not body or lone_cr or '"' in body and "\n" in _quoted_newline_probe(body):
         return None
     header_line = body.split("\n", 1)[0].rstrip("\r")
     headers = next(csv.reader([header_line]))

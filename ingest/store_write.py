@@ -36,8 +36,11 @@ def _as_lists(frame: pd.DataFrame, cols: list[str]) -> list[list]:
 def py_values(s: pd.Series) -> list:
     """A column as a list of plain Python values (str / int), None where missing or empty text."""
     if s.dtype == "str" or s.dtype == object:
-        arr = pa.array(s, from_pandas=True)
-        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+        try:
+            arr = pa.array(s, from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # an object column of mixed values: one by one
+            arr = None
+        if arr is not None and (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
             return pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr).to_pylist()
         return [None if (v is None or v == "" or v is pd.NA or (isinstance(v, float) and v != v)) else v
                 for v in s.tolist()]

@@ -105,7 +105,9 @@ def test_cli_exit_codes(tmp_path):
     unreachable = subprocess.run([sys.executable, str(ROOT / "app.py"), "ingest", "--inbox", str(tmp_path / "in"),
                                   "--date", "2026-03-02", "--db", f"sqlite:///{tmp_path / 'not-a-db'}"],
                                  env=env, capture_output=True, text=True)
-    assert unreachable.returncode != 0 and "无法打开数据库" in unreachable.stderr
+    # a file that is not a store is named as damaged, with the way out
+    assert unreachable.returncode != 0 and "数据库文件已损坏" in unreachable.stderr
+    assert "python app.py restore" in unreachable.stderr
     assert "Traceback" not in unreachable.stderr
 
 

@@ -28,7 +28,8 @@ BEGIN = "FOR EACH ROW BEGIN"
 def _rewrite(change) -> None:
     bind = op.get_bind()
     names = ", ".join(f"'{n}'" for n in GUARDED)
-    triggers = bind.exec_driver_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({names})").all()
+    triggers = bind.exec_driver_sql(f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                    f"AND name IN ({names})").all()
     for name, sql in triggers:
         op.execute(f"DROP TRIGGER {name}")
         op.execute(change(sql))
