@@ -333,6 +333,10 @@ def test_a_liaison_records_a_reply_to_their_departments_alert_only(setup):
     assert lifecycle.history(engine, ids[city.EAST])[-1]["to_status"] == lifecycle.ASSIGNED  # nothing recorded
     assert reply(ids[city.WEST]).status_code == 200
     assert lifecycle.history(engine, ids[city.WEST])[-1]["to_status"] == lifecycle.REPLIED
+    from auth import audit
+
+    _, changes = audit.search(engine, action=audit.ALERT_CHANGE)
+    assert [(c["username"], c["target"]) for c in changes] == [("west-liaison", f"alert {ids[city.WEST]}")]
 
 
 # Briefings -------------------------------------------------------------------------------------------------------
