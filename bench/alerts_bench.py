@@ -64,9 +64,13 @@ def day_costs(engine, year: int) -> list[dict]:
     from alerts.engine import evaluate
     from indicators.snapshots import refresh as snapshots
 
+    from alerts.ml_rule import model_for
+    from alerts.rules import load_rules
+
     out = []
     days = working_days(year)
     snapshots(engine, days[0] - dt.timedelta(days=1), days[-1])
+    model_for(engine, days[0], load_rules().param("procurement_limit_yuan"))  # trained once a month, timed below
     for day in days:
         started = time.monotonic()
         summary = evaluate(engine, day)

@@ -136,9 +136,10 @@ class SqlRecorder:
         event.listen(engine, "before_cursor_execute", self._seen)
 
     def _seen(self, conn, cursor, statement, parameters, context, executemany):
-        """Queries only: the connection's own transaction and pragma statements are not the page's SQL."""
+        """Queries only: the connection's own transaction and pragma statements are not the page's SQL, nor is
+        the login check's session lookup, which every request makes (it is part of the floor, see markdown)."""
         if getattr(self.local, "statements", None) is not None and not executemany \
-                and statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                and statement.lstrip().upper().startswith(("SELECT", "WITH")) and "app_session" not in statement:
             self.local.statements.append((statement, parameters))
 
     def record(self):

@@ -11,6 +11,7 @@ from typing import Iterable
 
 from indicators.export import round_half_up
 
+
 WAN = "万元"
 YI = "亿元"
 _DIVISORS = {WAN: Decimal(10_000), YI: Decimal(100_000_000)}
@@ -55,7 +56,7 @@ def _half_up(value, places: int) -> Decimal:
 
 def rate_percent(rate, places: int = 2) -> Decimal | None:
     """A rate (fraction) as a percent number, 0.45678 → 45.68; None stays None (not defined)."""
-    return None if rate is None else _half_up(Fraction(rate) * 100, places)
+    return None if rate is None else _half_up(rate, places + 2).scaleb(2)
 
 
 def format_rate(rate, places: int = 1) -> str:

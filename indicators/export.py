@@ -25,8 +25,11 @@ FORMATS = ("json", "csv", "xlsx")
 
 
 def round_half_up(value: Fraction, places: int) -> Decimal:
-    scaled = abs(value) * 10 ** places
-    n = int(scaled + Fraction(1, 2))  # floor of a non-negative number
+    """In integers — floor(|value| × 10^places + 1/2) — since charts round hundreds of points per request."""
+    if not isinstance(value, (Fraction, int)):
+        value = Fraction(value)
+    scaled, den = abs(value.numerator) * 10 ** places, value.denominator
+    n = (2 * scaled + den) // (2 * den)
     return Decimal(-n if value < 0 else n).scaleb(-places)
 
 

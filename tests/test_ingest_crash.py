@@ -32,7 +32,7 @@ def test_kill_at_random_points_then_rerun(store_url, new_store_url, tmp_path):
     """kill -9 while loading or refreshing, at random moments: all of a file or nothing of it is stored, and a
     rerun ends exactly as one uninterrupted run (rows, sums, snapshots, alerts, file outcomes)."""
     inbox = tmp_path / "in"
-    big_delivery(inbox)
+    big_delivery(inbox, 20_000)
     started = time.monotonic()
     done = run_app(ingest_cmd(store_url, inbox))
     assert done.returncode == 0, done.stderr

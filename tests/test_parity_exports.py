@@ -26,7 +26,7 @@ from tests.deliveries import voucher
 from tests.faults import ingest_args, run_here
 from warehouse.db import open_store
 
-FIRST, LAST = "2026-01-01", "2026-02-15"
+FIRST, LAST = "2026-01-01", "2026-02-03"  # a month end and the days after it
 DATES = ("2026-01-31", LAST)
 DEPTHS = {"func": (3, 5, 7), "econ": (3, 5)}
 

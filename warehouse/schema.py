@@ -121,7 +121,8 @@ pay = _report_table(
     Index("ix_pay_date", "pay_date"),
     Index("ix_pay_unit_date", "unit_code", "pay_date"),
     Index("ix_pay_quota", "region_code", "quota_id", "amount_fen"),  # covering: a quota's paid total from the index alone
-    Index("ix_pay_amount", "amount_fen"),  # voucher lists sorted by amount walk it (migration 0012)
+    # voucher lists sorted by amount walk it, testing the date and region in the index (migrations 0012, 0014)
+    Index("ix_pay_amount", "amount_fen", "pay_date", "region_code"),
     Index("ix_pay_refund", "region_code", "orig_voucher_no", sqlite_where=text("amount_fen < 0"),
           postgresql_where=text("amount_fen < 0")),
 )

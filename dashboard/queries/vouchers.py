@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, case, func, or_, select, tuple_
 from sqlalchemy.engine import Engine
 
 from auth import scope as access
@@ -321,16 +321,16 @@ def _plan(conn, scope: VoucherScope, column: str, limit: int) -> tuple[list, boo
     if "unit" in scope.within or (column == "pay_date" and not (scope.within or scope.econ_codes
                                                                 or scope.fund_type)):
         return [], True
-    quotas = _summed(conn, scope, whole_years=True, by_quota=True)
-    n = sum(as_int(v) for _, _, v in quotas)
-    years = as_int(conn.scalar(select(func.sum(pay_year.c.vouchers)).where(
-        pay_year.c.year >= dt.date(scope.start.year, 1, 1), pay_year.c.year <= scope.end)))
+    n = _summed(conn, scope, whole_years=True)
+    y = pay_year.c
+    in_years = and_(y.year >= dt.date(scope.start.year, 1, 1), y.year <= scope.end)
+    years, everyone = (as_int(v) for v in conn.execute(select(
+        func.sum(case((in_years, y.vouchers), else_=0)), func.sum(y.vouchers))).one())
     if n * n <= (limit + 1) * years:
+        quotas = _summed(conn, scope, whole_years=True, by_quota=True)
         return [pay.c.region_code.in_(sorted({r for r, _, _ in quotas})),
                 pay.c.quota_id.in_(sorted({q for _, q, _ in quotas}))], True
-    if column == "amount_fen" and n * n > (limit + 1) * as_int(conn.scalar(select(func.sum(pay_year.c.vouchers)))):
-        return [], False
-    return [], True
+    return [], not (column == "amount_fen" and n * n > (limit + 1) * everyone)
 
 
 def voucher_count(engine: Engine, scope: VoucherScope, filter_model: dict | None = None,
