@@ -32,6 +32,18 @@ def page(title: str, *children, subtitle: str | None = None) -> dmc.Stack:
     return dmc.Stack([dmc.Stack(head, gap=2), *children], gap="md")
 
 
+NO_VIEW = "请选择截至日期和区划"
+
+
+def view_page(title: str, view, store_id: str, *children, subtitle: str | None = None, **choices) -> dmc.Stack:
+    """A page of one as-of date and region: its view (with the page's own `choices`) in a store its callbacks
+    read, or a request to pick the date and region when the URL lacks them."""
+    if not view.as_of or not view.region:
+        return page(title, empty_state(NO_VIEW))
+    data = {"date": view.as_of.isoformat(), "region": view.region, **choices}
+    return page(title, dcc.Store(id=store_id, data=data), *children, subtitle=subtitle)
+
+
 def section(title: str, *children) -> dmc.Paper:
     return dmc.Paper([dmc.Title(title, order=4, mb="xs"), *children], withBorder=True, p="sm", radius="sm",
                      className="section")

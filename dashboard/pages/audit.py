@@ -1,10 +1,10 @@
 """The 审计整改 page: issues found by the audit and how far their rectification has come, per category, with
 every issue listed and the overdue ones marked."""
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, html
 
 from dashboard import store
-from dashboard.components import empty_state, graph, kpi, kpis, page, section, table_section
+from dashboard.components import empty_state, graph, kpi, kpis, section, table_section, view_page
 from dashboard.exports import exporter
 from dashboard.figures.registers import AUDIT_FIELDS, family_table, grouped_bars, issue_table, listed_records
 from dashboard.format import format_amount, format_rate, yuan_from_fen
@@ -23,11 +23,8 @@ dash.register_page(__name__, path="/audit", name=NAME, title=f"{NAME} · 预算�
 
 def layout(**query):
     view = parse_view(query)
-    if not view.as_of or not view.region:
-        return page(NAME, empty_state("请选择截至日期和区划"))
-    return page(
-        NAME,
-        dcc.Store(id="audit-view", data={"date": view.as_of.isoformat(), "region": view.region}),
+    return view_page(
+        NAME, view, "audit-view",
         html.Div(id="audit-kpis"),
         section("按问题类别：涉及金额与已整改金额", graph("audit-chart", 300)),
         table_section("整改概况（全辖，按类别）", TABLE, height=320),

@@ -3,10 +3,10 @@ month by month over the next three years, and the bonds with their payment sched
 import datetime as dt
 
 import dash
-from dash import Input, Output, State, callback, dcc, html, no_update
+from dash import Input, Output, State, callback, html, no_update
 
 from dashboard import store
-from dashboard.components import empty_state, graph, kpi, kpis, page, section, table_section
+from dashboard.components import empty_state, graph, kpi, kpis, section, table_section, view_page
 from dashboard.exports import export_buttons, exporter
 from dashboard.figures.debt import (balance_chart, bond_records, bond_table, maturity_chart, risk_table,
                                     schedule_records, schedule_table, wall_records)
@@ -25,12 +25,9 @@ dash.register_page(__name__, path="/debt", name=NAME, title=f"{NAME} · 预算�
 
 def layout(**query):
     view = parse_view(query)
-    if not view.as_of or not view.region:
-        return page(NAME, empty_state("请选择截至日期和区划"))
     bond = token(query.get(BOND))
-    return page(
-        NAME,
-        dcc.Store(id="debt-view", data={"date": view.as_of.isoformat(), "region": view.region, "bond": bond}),
+    return view_page(
+        NAME, view, "debt-view",
         html.Div(id="debt-kpis"),
         section("债务余额与限额（按区划、债券类型；短横线为限额）", graph("debt-balance", 320)),
         table_section("风险指标（全辖，按区划与债券类型）", RISK, height=320),
@@ -38,7 +35,7 @@ def layout(**query):
         table_section("债券清单（点击一行查看还本付息计划）", BONDS, row_id="bond_code", height=360),
         table_section(f"还本付息计划：{bond}" if bond else "还本付息计划（请在债券清单中选择一只债券）", SCHEDULE,
                       height=300),
-        subtitle="债务余额与限额、债务率、利息支出率、偿债保障倍数与到期分布",
+        subtitle="债务余额与限额、债务率、利息支出率、偿债保障倍数与到期分布", bond=bond,
     )
 
 

@@ -1,9 +1,9 @@
 """The 重大项目 page: each major project's investment this year against its annual plan and 序时进度."""
 import dash
-from dash import Input, Output, callback, dcc
+from dash import Input, Output, callback
 
 from dashboard import store
-from dashboard.components import empty_state, graph, page, section, table_section
+from dashboard.components import graph, section, table_section, view_page
 from dashboard.exports import exporter
 from dashboard.figures.overview import behind_chart, most_behind
 from dashboard.figures.registers import PROJECT_FIELDS, family_table
@@ -19,11 +19,8 @@ dash.register_page(__name__, path="/projects", name=NAME, title=f"{NAME} · 预�
 
 def layout(**query):
     view = parse_view(query)
-    if not view.as_of or not view.region:
-        return page(NAME, empty_state("请选择截至日期和区划"))
-    return page(
-        NAME,
-        dcc.Store(id="projects-view", data={"date": view.as_of.isoformat(), "region": view.region}),
+    return view_page(
+        NAME, view, "projects-view",
         section(f"投资完成进度最落后的项目（前 {BEHIND_N} 个，进度差 = 投资完成率 − 序时进度）",
                 graph("projects-chart", 420)),
         table_section("项目清单（各项目本年最新月报）", TABLE, height=420),

@@ -3,10 +3,10 @@ type, tax share and year-on-year growth, and every region's figures."""
 import datetime as dt
 
 import dash
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, html
 
 from dashboard import store
-from dashboard.components import empty_state, graph, kpi, kpis, page, section, table_section
+from dashboard.components import empty_state, graph, kpi, kpis, section, table_section, view_page
 from dashboard.exports import exporter
 from dashboard.figures.progress import progress_curve
 from dashboard.figures.revenue import composition_chart, rate_chart, revenue_table
@@ -25,11 +25,8 @@ dash.register_page(__name__, path="/revenue", name=NAME, title=f"{NAME} · 预�
 
 def layout(**query):
     view = parse_view(query)
-    if not view.as_of or not view.region:
-        return page(NAME, empty_state("请选择截至日期和区划"))
-    return page(
-        NAME,
-        dcc.Store(id="revenue-view", data={"date": view.as_of.isoformat(), "region": view.region}),
+    return view_page(
+        NAME, view, "revenue-view",
         html.Div(id="revenue-kpis"),
         section("累计收入完成率：本年、上年与序时进度", graph("revenue-curve", 300)),
         section("收入结构：按资金性质的收入、预算与上年同期", graph("revenue-composition", 300)),

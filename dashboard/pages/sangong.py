@@ -7,7 +7,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import store
-from dashboard.components import empty_state, graph, kpi, kpis, page, section, table_section
+from dashboard.components import NO_VIEW, empty_state, graph, kpi, kpis, page, section, table_section
 from dashboard.exports import exporter
 from dashboard.figures.sangong import category_chart, unit_table
 from dashboard.format import format_amount, format_rate, yuan_from_fen
@@ -33,7 +33,7 @@ def _filters(query: dict) -> tuple[str, str | None]:
 def layout(**query):
     view = parse_view(query)
     if not view.as_of or not view.region:
-        return page(NAME, empty_state("请选择截至日期和区划"))
+        return page(NAME, empty_state(NO_VIEW))
     category, unit = _filters(query)
     codes = tuple(sorted(c for c, k in CATEGORY_OF.items() if category == TOTAL or k == category))
     scope = VoucherScope(view.region, year_start(view.as_of), view.as_of, {"unit": unit} if unit else {},

@@ -1,10 +1,10 @@
 """The 国有资产 page: each category's assets, liabilities and equity at the latest quarter, their ratios, and the
 reporting entities behind the totals."""
 import dash
-from dash import Input, Output, callback, dcc
+from dash import Input, Output, callback
 
 from dashboard import store
-from dashboard.components import empty_state, graph, page, section, table_section
+from dashboard.components import graph, section, table_section, view_page
 from dashboard.exports import exporter
 from dashboard.figures.registers import ASSET_FIELDS, entity_table, family_table, grouped_bars, listed_records
 from dashboard.queries.lists import rows_behind
@@ -21,11 +21,8 @@ dash.register_page(__name__, path="/state-assets", name=NAME, title=f"{NAME} · 
 
 def layout(**query):
     view = parse_view(query)
-    if not view.as_of or not view.region:
-        return page(NAME, empty_state("请选择截至日期和区划"))
-    return page(
-        NAME,
-        dcc.Store(id="assets-view", data={"date": view.as_of.isoformat(), "region": view.region}),
+    return view_page(
+        NAME, view, "assets-view",
         section("资产、负债与所有者权益（按类别，最新报告期）", graph("assets-chart", 300)),
         table_section("资产概况（全辖，按类别）", TABLE, height=260),
         table_section("主体清单（最新报告期各主体的资产总额）", ENTITIES, height=380),
