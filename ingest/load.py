@@ -92,8 +92,26 @@ def ingest_dates(engine: Engine, inbox: Path, days: list[dt.date], *, run_by: st
             raise
         result.seconds = time.monotonic() - started
         _finish_run(engine, result, "completed", result.seconds)
+        refresh_statistics(engine, written_tables(result))
     _audit(engine, who, inbox, days, result, "completed")
     return result
+
+
+def written_tables(result: RunResult) -> list[str]:
+    """The tables the run's loaded files wrote (PAY's sums with it)."""
+    reports = {f.report for f in result.files if f.status == "loaded" and f.report}
+    return sorted({REPORT_TABLES[r].name for r in reports} | (set(pay_sums.TIERS) if "PAY" in reports else set()))
+
+
+def refresh_statistics(engine: Engine, tables: list[str]) -> None:
+    """PostgreSQL plans from table statistics that only ANALYZE (or autovacuum, which a server may run
+    without) refreshes; after a big first load a voucher page planned on none read 125,000 rows instead of 100
+    (docs/performance.md § scale). ANALYZE samples a fixed number of rows, so it costs the same on any size of
+    table. SQLite's plans here do not use statistics: nothing to do there."""
+    if engine.dialect.name != "postgresql" or not tables:
+        return
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
 
 
 def _audit(engine: Engine, who: str, inbox: Path, days: list[dt.date], result: RunResult, status: str) -> None:

@@ -169,3 +169,24 @@ def test_formats_give_identical_rows(store, tmp_path, fmt):
     ingest_dates(store, tmp_path / "a", [D1])
     ingest_dates(other, tmp_path / "b", [D1])
     assert _snapshot(store) == _snapshot(other)
+
+
+def test_postgresql_statistics_are_fresh_after_a_load(pg_url, tmp_path):
+    """The planner's statistics of the tables a run wrote are renewed by the run itself, so a server running
+    without autovacuum does not plan the voucher pages on an empty table's statistics."""
+    from warehouse.db import open_store
+
+    engine = open_store(pg_url)
+    with engine.connect() as conn:
+        before = conn.exec_driver_sql("SELECT clock_timestamp()").scalar()
+    deliver(tmp_path / "in", D1, base_rows())
+    ingest_dates(engine, tmp_path / "in", [D1])
+    with engine.connect() as conn:
+        analysed = dict(conn.exec_driver_sql(
+            "SELECT relname, coalesce(last_analyze >= %(t)s, false) FROM pg_stat_user_tables "
+            "WHERE schemaname = current_schema() AND relname IN ('pay', 'pay_day', 'bgt', 'inc')", {"t": before}).all())
+        stats = conn.exec_driver_sql("SELECT count(*) FROM pg_stats WHERE schemaname = current_schema() "
+                                     "AND tablename = 'pay'").scalar()
+    engine.dispose()
+    assert analysed == {"pay": True, "pay_day": True, "bgt": True, "inc": False}  # INC: not in the delivery
+    assert stats > 0
