@@ -122,6 +122,15 @@ def latest_events(day: dt.date | None = None, alert_ids=None):
     return select(*[ranked.c[c.name] for c in alert_event.c]).where(ranked.c.rank_ == 1).subquery()
 
 
+def status_as_of(day: dt.date):
+    """An alert's status as of `day`, as a column of a query over `alert` (its latest event with as_of ≤ day,
+    one lookup on the events' (alert_id, as_of, id) index; 新 before any)."""
+    e = alert_event.alias("as_of_event")
+    latest = (select(e.c.to_status).where(e.c.alert_id == alert.c.id, e.c.as_of <= day)
+              .order_by(e.c.as_of.desc(), e.c.id.desc()).limit(1).scalar_subquery())
+    return func.coalesce(latest, NEW)
+
+
 EXPIRED_NOTE = "超过 {days} 天无人处理且未再触发，系统自动忽略"
 
 

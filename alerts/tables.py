@@ -1,4 +1,4 @@
-"""Tables of the alert engine, on the warehouse's one metadata (Alembic revisions 0004 and 0013).
+"""Tables of the alert engine, on the warehouse's one metadata (Alembic revisions 0004, 0013 and 0015).
 
 An alert is one (rule, subject): the same subject firing on later days is the same alert. What fired on which
 business date is kept per date (`alert_sighting`), so re-evaluating a date replaces exactly that date's
@@ -79,7 +79,7 @@ alert_event = Table(
     Column("deadline", Date),
     Column("severity", String(8)),  # the alert's severity and evidence when the change was made: a closed
     Column("evidence_hash", String(64)),  # alert reopens on evidence or severity beyond these
-    Index("ix_alert_event_alert", "alert_id", "as_of"),
+    Index("ix_alert_event_alert", "alert_id", "as_of", "id"),  # revision 0015: the latest event, one lookup
 )
 
 alert_run = Table(  # one row per evaluation of a business date: what ran, what failed

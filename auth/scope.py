@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import false, select
 
 from auth.principal import DEPUTY, LIAISON, Principal, current_principal
 from warehouse.schema import dm_unit
@@ -161,3 +161,15 @@ def sees_alert(tree: Regions, region_code: str | None, assigned_dept: str | None
     if who.role == LIAISON:
         return bool(who.dept_code) and assigned_dept == who.dept_code
     return region_code is not None and region_code in visible
+
+
+def alert_filter(tree: Regions, region_column, assigned_dept, principal=_CURRENT):
+    """sees_alert as a SQL condition on the alert's region column and the department it is assigned to now
+    (None: every alert)."""
+    who = _who(principal)
+    visible = visible_regions(tree, who)
+    if visible is None:
+        return None
+    if who.role == LIAISON:
+        return assigned_dept == who.dept_code if who.dept_code else false()
+    return region_column.in_(sorted(visible))

@@ -11,7 +11,7 @@ import dash
 
 from auth import web
 from dashboard import access, roles, shell, store
-from warehouse.db import open_store
+from warehouse.db import interactive_store
 
 HERE = Path(__file__).resolve().parent
 
@@ -35,8 +35,9 @@ INDEX = """<!DOCTYPE html>
 
 
 def create_app(db_url: str | None = None) -> dash.Dash:
-    """The dashboard over the store at `db_url` (else DATABASE_URL, else the embedded SQLite file)."""
-    engine = open_store(db_url)
+    """The dashboard over the store at `db_url` (else DATABASE_URL, else the embedded SQLite file), through the
+    engine whose statements time out (warehouse.db.interactive_store: a slow query cannot hold the server)."""
+    engine = interactive_store(db_url)
     app = dash.Dash(
         __name__,
         use_pages=True,

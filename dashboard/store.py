@@ -14,8 +14,3 @@ def attach(server, engine: Engine) -> None:
 
 def engine() -> Engine:
     return current_app.config[_KEY]
-
-
-def engine_of(server) -> Engine:
-    """The store of an app's server, outside a request."""
-    return server.config[_KEY]

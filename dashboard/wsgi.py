@@ -5,11 +5,12 @@ set by `serve --no-jobs` when a separate `worker` service runs the jobs.
 """
 import os
 
-from dashboard import create_app, store
+from dashboard import create_app
 from jobs.runner import SERVE_ENV, start_background
+from warehouse.db import open_store
 
 app = create_app(os.environ.get("DATABASE_URL"))
 server = app.server
 
 if os.environ.get(SERVE_ENV, "1") != "0":
-    start_background(store.engine_of(server))
+    start_background(open_store(os.environ.get("DATABASE_URL")))  # jobs run long: not under the requests' timeout

@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from functools import lru_cache
 
 
 def days_in_year(year: int) -> int:
     return 366 if dt.date(year, 12, 31).timetuple().tm_yday == 366 else 365
 
 
+@lru_cache(maxsize=4096)
 def time_progress(day: dt.date) -> Fraction:
-    """Day of year of D ÷ days in its year, exact (2026-06-30 → 181/365)."""
+    """Day of year of D ÷ days in its year, exact (2026-06-30 → 181/365). Cached: every row of a day reads it
+    (a year's alert re-evaluation derives some hundred thousand rows)."""
     return Fraction(day.timetuple().tm_yday, days_in_year(day.year))
 
 

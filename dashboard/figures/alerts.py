@@ -7,7 +7,7 @@ from dashboard.figures.style import severity_cells
 
 SEVERITY_ORDER = ("红", "橙", "黄", "info")
 SEVERITY_LABELS = {"红": "红色", "橙": "橙色", "黄": "黄色", "info": "提示"}
-SHOWN_BY_DEFAULT = ("红", "橙", "黄")  # alerts.md: info is not shown by default
+SHOWN_BY_DEFAULT = ("红", "橙", "黄")  # alerts.md: info is not shown by default (dashboard.queries.alerts)
 _SEVERITY_CELLS = severity_cells(*((f"params.value == '{SEVERITY_LABELS[s]}'", s) for s in ("红", "橙", "黄")))
 
 ALERT_COLUMNS = [
@@ -39,15 +39,6 @@ def alert_rows(alerts: list[dict]) -> list[dict]:
              "figure": _text(a["figure"]), "threshold": _text(a["threshold"]),
              "first_seen": _text(a["first_seen"]), "last_seen": _text(a["last_seen"]), "message": a["message"]}
             for a in alerts]
-
-
-def matches(alert: dict, filters: dict) -> bool:
-    """Whether an alert passes the page's filters (severities, category, rule, dept, status)."""
-    severities = filters.get("severities") or SHOWN_BY_DEFAULT
-    return (alert["severity"] in severities
-            and all(not filters.get(key) or alert.get(field) == filters[key]
-                    for key, field in (("category", "category"), ("rule", "rule_id"), ("dept", "dept_code"),
-                                       ("status", "current_status"))))
 
 
 HISTORY_COLUMNS = [

@@ -11,6 +11,7 @@ import re
 import dash
 import dash_mantine_components as dmc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from sqlalchemy.exc import DBAPIError
 
 from auth import audit
 from auth.principal import current_principal
@@ -18,12 +19,14 @@ from dashboard import roles, store
 from dashboard.components import empty_state, note, page, section, table_section
 from dashboard.exports import export_buttons, exporter
 from dashboard.figures.alerts import (ALERT_COLUMNS, HISTORY_COLUMNS, SEVERITY_LABELS, SEVERITY_ORDER,
-                                      alert_records_for_export, alert_rows, history_rows, matches)
+                                      alert_records_for_export, alert_rows, history_rows)
 from dashboard.figures.vouchers import records
-from dashboard.queries.alerts import alert_history, alert_layer, evidence_vouchers, open_alerts, require_alert
+from dashboard.queries.alerts import (alert_groups, alert_history, alert_layer, evidence_vouchers, open_alerts,
+                                      require_alert)
 from dashboard.queries.vouchers import vouchers_by_ref
 from dashboard.state import merge_search, parse_search, parse_view, token
 from dashboard.voucher_grid import PARAM, voucher_id, voucher_modal, voucher_rows
+from warehouse.db import TIMEOUT_MESSAGE, timed_out
 
 NAME = "预警中心"
 LIST, EVIDENCE, HISTORY = "alerts-list", "alerts-evidence", "alerts-history"
@@ -31,8 +34,9 @@ ALERT = "alert"  # query parameter: the alert opened
 FILTERS = {"sev": "severities", "cat": "category", "rule": "rule", "dept": "dept", "status": "status"}
 # Rows sent to the browser, most severe and most recently seen first: thousands of open alerts (the daily
 # machine-learning ranking adds its top 50 each day) would be megabytes for a list nobody scrolls to the end of;
-# the filters above narrow it and the export holds every one.
+# the filters above narrow it (in SQL, like the limit) and the export holds every one.
 LIST_ROWS = 1000
+GROUPED = ("severity", "category", "rule_id", "unit_code", "current_status")  # the count and the filters' choices
 
 dash.register_page(__name__, path="/alerts", name=NAME, title=f"{NAME} · 预算联网监督分析平台", order=8)
 
@@ -80,34 +84,39 @@ def layout(**query):
     )
 
 
-def _alerts(engine, view: dict) -> list[dict]:
-    return open_alerts(engine, dt.date.fromisoformat(view["date"]), view["region"]) or []
-
-
-def _options(alerts: list[dict], field: str) -> list[str]:
-    return sorted({a[field] for a in alerts if a.get(field)})
+def _options(groups: list[dict], field: str) -> list[str]:
+    return sorted({g[field] for g in groups if g.get(field)})
 
 
 @callback(Output(LIST, "columnDefs"), Output(LIST, "rowData"), Output(f"{LIST}-note", "children"),
           Output("alerts-cat", "data"), Output("alerts-rule", "data"), Output("alerts-dept", "data"),
           Output("alerts-status", "data"), Input("alerts-view", "data"), Input("alerts-changed", "data"))
 def show_list(view, _changed):
-    alerts = open_alerts(store.engine(), dt.date.fromisoformat(view["date"]), view["region"], evidence=False) or []
-    shown = [a for a in alerts if matches(a, view)]
-    counts = "，".join(f"{SEVERITY_LABELS[s]} {sum(a['severity'] == s for a in shown)}" for s in SEVERITY_ORDER
-                      if any(a["severity"] == s for a in shown))
-    text = f"共 {len(shown):,} 条（{counts}）" if shown else "没有符合条件的预警"
-    if len(shown) > LIST_ROWS:
+    """The first LIST_ROWS alerts the filters keep, their count per severity and the filters' choices: one
+    grouped query and one limited one, however many alerts the store holds."""
+    engine, day = store.engine(), dt.date.fromisoformat(view["date"])
+    try:
+        groups = alert_groups(engine, day, view["region"], GROUPED, view) or []
+        alerts = open_alerts(engine, day, view["region"], evidence=False, filters=view, limit=LIST_ROWS) or []
+    except DBAPIError as exc:
+        if not timed_out(exc):
+            raise
+        return ALERT_COLUMNS, [], TIMEOUT_MESSAGE, no_update, no_update, no_update, no_update
+    per_severity = {s: sum(g["counted"] for g in groups if g["severity"] == s) for s in SEVERITY_ORDER}
+    total = sum(per_severity.values())
+    counts = "，".join(f"{SEVERITY_LABELS[s]} {n}" for s, n in per_severity.items() if n)
+    text = f"共 {total:,} 条（{counts}）" if total else "没有符合条件的预警"
+    if total > LIST_ROWS:
         text += f"；列表显示最前 {LIST_ROWS:,} 条，请用上方筛选缩小范围（导出含全部）"
-    return (ALERT_COLUMNS, alert_rows(shown[:LIST_ROWS]), text, _options(alerts, "category"),
-            _options(alerts, "rule_id"), _options(alerts, "dept_code"), _options(alerts, "current_status"))
+    return (ALERT_COLUMNS, alert_rows(alerts), text, _options(groups, "category"), _options(groups, "rule_id"),
+            _options(groups, "dept_code"), _options(groups, "current_status"))
 
 
 @exporter(LIST)
 def export_list(engine, query, _args):
+    """Every alert the filters keep (a download: not limited to the rows listed)."""
     view = parse_view(query)
-    filters = read_filters(query)
-    alerts = [a for a in (open_alerts(engine, view.as_of, view.region) or []) if matches(a, filters)]
+    alerts = open_alerts(engine, view.as_of, view.region, filters=read_filters(query)) or []
     return "alerts", alert_records_for_export(alerts), NAME
 
 
@@ -115,11 +124,17 @@ def _evidence(engine, alert: dict) -> list[dict]:
     return vouchers_by_ref(engine, evidence_vouchers(alert["evidence"]))
 
 
+def _open_alert(engine, day: dt.date, region: str | None, chosen) -> dict | None:
+    """The alert `chosen` (an id as text) if it is among the open alerts of the view, else None."""
+    if not str(chosen or "").isdigit() or len(str(chosen)) > 18:
+        return None
+    found = open_alerts(engine, day, region, alert_id=int(chosen)) or []
+    return found[0] if found else None
+
+
 def _find(engine, query: dict) -> dict | None:
     view = parse_view(query)
-    chosen = query.get(ALERT)
-    alerts = open_alerts(engine, view.as_of, view.region) or []
-    return next((a for a in alerts if str(a["id"]) == str(chosen)), None)
+    return _open_alert(engine, view.as_of, view.region, query.get(ALERT))
 
 
 @exporter(EVIDENCE)
@@ -175,11 +190,16 @@ def show_detail(view, _changed):
     if not view.get("alert"):
         return []
     engine = store.engine()
-    alert = next((a for a in _alerts(engine, view) if str(a["id"]) == view["alert"]), None)
+    try:
+        alert = _open_alert(engine, dt.date.fromisoformat(view["date"]), view["region"], view["alert"])
+        evidence = _evidence(engine, alert) if alert else []
+    except DBAPIError as exc:
+        if not timed_out(exc):
+            raise
+        return [section("预警详情", empty_state(TIMEOUT_MESSAGE))]
     if alert is None:
         return [section("预警详情", empty_state("所选预警不在当前区划与日期的预警中"))]
     _, lifecycle, _ = alert_layer()
-    evidence = _evidence(engine, alert)
     others = [e for e in alert["evidence"] if not evidence_vouchers([e])]
     vouchers = [dmc.Group([note(f"{len(evidence)} 张凭证"), export_buttons(EVIDENCE)], justify="space-between"),
                 voucher_rows(EVIDENCE, evidence)] if evidence else []
