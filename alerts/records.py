@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, select, true
+from sqlalchemy import and_, case, exists, func, select, true
 
 from alerts.findings import RANK
 from alerts.lifecycle import FINAL, status_as_of
@@ -48,9 +48,12 @@ def severity_as_of(date: dt.date):
 
 
 def _open(date: dt.date, columns, where=()):
-    """SELECT `columns` of the alerts open as of `date` that meet `where`: fired on or before it (first_seen is
-    the first sighting's date) and not closed by then."""
-    return select(*columns).where(alert.c.first_seen <= date, status_as_of(date).not_in(FINAL), *where)
+    """SELECT `columns` of the alerts open as of `date` that meet `where`: fired on or before it (a sighting on
+    or before it: an alert a person handled is kept when a later evaluation takes back its every sighting) and
+    not closed by then."""
+    s = alert_sighting.alias("fired")
+    fired = exists().where(s.c.alert_id == alert.c.id, s.c.date <= date).correlate(alert)
+    return select(*columns).where(alert.c.first_seen <= date, fired, status_as_of(date).not_in(FINAL), *where)
 
 
 def alert_records(engine, date: dt.date, *, detail: bool = False, evidence: bool = True, where=(),
@@ -66,8 +69,8 @@ def alert_records(engine, date: dt.date, *, detail: bool = False, evidence: bool
                _as_of(date, alert.c.threshold, _sighted(date, "threshold")).label("threshold"),
                status_as_of(date).label("status"), alert.c.first_seen, last_seen.label("last_seen"), alert.c.basis]
     if evidence:
-        kept = select(alert_evidence.c.evidence).where(alert_evidence.c.alert_id == alert.c.id,
-                                                       alert_evidence.c.evidence_hash == _sighted(date, "evidence_hash"))
+        e = alert_evidence.c
+        kept = select(e.evidence).where(e.alert_id == alert.c.id, e.evidence_hash == _sighted(date, "evidence_hash"))
         kept = kept.correlate(alert)
         columns.append(_as_of(date, alert.c.evidence, kept.scalar_subquery()).label("evidence"))
     if detail:

@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
+import dash_mantine_components as dmc
 
 from auth import web
 from dashboard import access, roles, shell, store
-from warehouse.db import interactive_store
+from warehouse.db import TIMEOUT_MESSAGE, interactive_store, timed_out
 
 HERE = Path(__file__).resolve().parent
 
@@ -55,6 +56,7 @@ def create_app(db_url: str | None = None) -> dash.Dash:
         # The renderer copies this cookie into this header on every request; auth.web checks it (CSRF).
         csrf_token_name=web.CSRF_COOKIE,
         csrf_header_name=web.CSRF_HEADER,
+        on_error=query_timed_out,
     )
     store.attach(app.server, engine)
     access.register(app.server)  # a region the principal may not see: 403, whatever the request
@@ -65,6 +67,16 @@ def create_app(db_url: str | None = None) -> dash.Dash:
     _bind_page_callbacks(app)
     web.install(app.server, engine, roles.DashAccess(app, engine))  # last: it guards every route above
     return app
+
+
+def query_timed_out(error: Exception) -> None:
+    """Any callback whose query the statement timeout cancelled (a page without its own message for it): its
+    outputs stay as they were and a notice above the page says so, in place of an error the reader never sees.
+    Every other error is raised as before (a refusal still reaches the 403 handler)."""
+    if not timed_out(error):
+        raise error
+    dash.set_props(shell.QUERY_NOTICE, {"children": dmc.Alert(TIMEOUT_MESSAGE, title="查询超时", color="orange",
+                                                               withCloseButton=True, mb="xs")})
 
 
 _SHARED_CALLBACKS: dict = {}  # output key → (map entry, list entry) of callbacks declared outside the pages

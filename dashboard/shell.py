@@ -20,6 +20,7 @@ from dashboard.state import DATE, REGION, View, merge_search, parse_search, pars
 from dashboard.theme import MANTINE_THEME
 
 TITLE = "预算联网监督分析平台"
+QUERY_NOTICE = "query-notice"  # where a callback whose query timed out says so (dashboard.query_timed_out)
 NAV = "nav"
 
 
@@ -70,7 +71,7 @@ def layout() -> dmc.MantineProvider:
             _account(),
         ], h="100%", px="md", gap="sm", wrap="nowrap")),
         dmc.AppShellNavbar(_navigation(), p="xs", className="navbar"),
-        dmc.AppShellMain([_toolbar(tree), dash.page_container]),
+        dmc.AppShellMain([_toolbar(tree), html.Div(id=QUERY_NOTICE), dash.page_container]),
     ], id="shell", header={"height": 56}, padding="md",
         navbar={"width": 200, "breakpoint": "sm", "collapsed": {"mobile": True}})
     return dmc.MantineProvider(dmc.DatesProvider(shell, settings={"locale": "zh-cn", "firstDayOfWeek": 1}),

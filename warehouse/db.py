@@ -82,6 +82,7 @@ def make_engine(url: str | None = None) -> Engine:
 TIMEOUT_ENV = "BUDGET_STATEMENT_TIMEOUT_MS"
 TIMEOUT_MESSAGE = "查询超时：本次查询超过时限已被取消，请缩小范围（区划、日期或筛选条件）后重试"
 _DEADLINE = "budget_statement_deadline"
+PROGRESS_STEPS = 1000  # SQLite virtual machine steps between two looks at a statement's deadline
 
 
 def statement_timeout_ms() -> int:
@@ -109,7 +110,8 @@ def limit_statements(engine: Engine, ms: int) -> Engine:
     @event.listens_for(engine, "connect")
     def _progress_handler(dbapi_conn, record):
         deadline = record.info[_DEADLINE] = [None]
-        dbapi_conn.set_progress_handler(lambda: deadline[0] is not None and time.monotonic() > deadline[0], 1000)
+        dbapi_conn.set_progress_handler(lambda: deadline[0] is not None and time.monotonic() > deadline[0],
+                                        PROGRESS_STEPS)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _start(conn, *_):
