@@ -325,13 +325,14 @@ def measure_loads(args, inbox: Path, env: dict) -> tuple[dict, str]:
 
 def measure_batch(args, inbox: Path, env: dict) -> tuple[dict, str]:
     """One day's batch replayed on a fresh copy of a store holding the whole history before it and of one
-    holding the year before it (with the first delivery's code tables, which later deliveries only amend)."""
+    holding the year before it — from the 1st of January, when the year's quotas are issued, that the vouchers of
+    the batch pay from, with the first delivery's code tables, which later deliveries only amend."""
     if not args.history_store:
         raise SystemExit("--batch-day needs --history-store")
     day, first = args.batch_day, day_of(folders(inbox)[0])
     year_store = args.work / "year.db"
     remove_store(year_store)
-    year_from = max(first, day - dt.timedelta(days=365))
+    year_from = max(first, dt.date((day - dt.timedelta(days=365)).year, 1, 1))
     print(f"one-year store: {first} (code tables) + {year_from} … {day - dt.timedelta(days=1)} …", flush=True)
     ingest(inbox, f"sqlite:///{year_store}", env, first, first)
     ingest(inbox, f"sqlite:///{year_store}", env, year_from, day - dt.timedelta(days=1))
@@ -340,6 +341,8 @@ def measure_batch(args, inbox: Path, env: dict) -> tuple[dict, str]:
     for _ in range(args.batch_repeats):
         on_year.append(batch_on(year_store, args.work, inbox, env, day))
         on_full.append(batch_on(args.history_store, args.work, inbox, env, day))
+    if len({r["rows"] for r in on_full + on_year}) != 1:
+        raise SystemExit(f"the batch did not load the same rows on both stores: {[r['rows'] for r in on_full + on_year]}")
     d = {"machine": machine(), "command": _command(), "batch_day": day, "year_store_from": year_from,
          "year_store_rows": store_totals(f"sqlite:///{year_store}")["rows"],
          "history_store_rows": store_totals(f"sqlite:///{args.history_store}")["rows"],
@@ -357,8 +360,8 @@ def measure_batch(args, inbox: Path, env: dict) -> tuple[dict, str]:
 
 Measured {d['measured_on']} on {d['machine']}. The batch of {day} ({d['batch_vouchers']:,} vouchers,
 {d['batch_rows'][0]:,} rows of all reports loaded each time) ingested {args.batch_repeats} times into a fresh copy of each
-store: one holding the year before it ({d['year_store_rows']:,} rows from {year_from}, with the first delivery's code
-tables) and one holding the whole history before it ({d['history_store_rows']:,} rows).
+store: one holding about the year before it ({d['year_store_rows']:,} rows from {year_from}, with the first delivery's
+code tables) and one holding the whole history before it ({d['history_store_rows']:,} rows).
 
 | store | ingest s (median) | runs, s | CPU s of the command (median) | command wall s (median) | load avg |
 |---|---:|---|---:|---:|---:|
