@@ -24,6 +24,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import statistics
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -194,6 +195,8 @@ def ml_precision(found: list[Seen], truths: list[Truth], patterns: set[str] = fr
     for a in found:
         days[a.first].append(a)
     per_day = [sum(a.subject_code in planted for a in listed) for listed in days.values()]
+    full = max((len(listed) for listed in days.values()), default=0)  # the top k of a day with k vouchers or more
+    precisions = sorted(true / len(listed) for true, listed in zip(per_day, days.values()) if len(listed) == full)
     planted_days = defaultdict(set)
     for t in truths:
         for ref in t.refs:
@@ -201,7 +204,11 @@ def ml_precision(found: list[Seen], truths: list[Truth], patterns: set[str] = fr
     return {"alerts": len(found), "days": len(days), "pooled_precision_at": pooled,
             "true_per_day": sum(per_day) / len(per_day) if per_day else None,
             "planted_vouchers_per_day": (sum(len(v) for v in planted_days.values()) / len(days)) if days else None,
-            "day_precision_at_list": (sum(per_day) / len(found)) if found else None}
+            "day_precision_at_list": (sum(per_day) / len(found)) if found else None,
+            "full_list": full, "full_days": len(precisions),
+            "full_day_precision": {"mean": sum(precisions) / len(precisions), "median": statistics.median(precisions),
+                                   "lowest": precisions[0], "days_at_60": sum(p >= 0.6 for p in precisions)}
+            if precisions else None}
 
 
 def run(engine, start: dt.date, end: dt.date, progress=print) -> float:

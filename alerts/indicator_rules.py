@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from sqlalchemy import func, select
 
-from alerts.context import DAILY, Context, Evaluator, Skipped
+from alerts.context import DAILY, Context, Evaluator, Skipped, Span
 from alerts.findings import Finding, graded
 from alerts.payment_tests import yuan
 from alerts.rules import Rule
@@ -25,7 +25,7 @@ from indicators.sangong import sangong
 from indicators.scope import FULL, ScopeError, open_scope
 from indicators.series import rows_by_day
 from indicators.snapshots import snapshot_rows
-from warehouse.schema import bgt, pay
+from warehouse.schema import audit, bgt, pay
 
 
 DECEMBER = "12 月的每个业务日"
@@ -241,15 +241,42 @@ def maturity_wall(ctx: Context, rule: Rule) -> list[Finding]:
 
 def audit_overdue(ctx: Context, rule: Rule) -> list[Finding]:
     """Each issue the audit figures count as overdue (its latest state as of D: not 已整改, deadline < D)."""
-    with ctx.engine.connect() as conn:
-        sc = open_scope(conn, "audit", ctx.day)
+    return _overdue(ctx, rule, _open_issues(ctx.engine, ctx.day, ctx.day))
+
+
+def audit_overdue_span(span: Span, rule: Rule):
+    """An issue's latest state changes only on the dates audit rows are delivered: the open issues are read once
+    per run of dates between deliveries, and each date keeps those past their deadline by then."""
+    with span.engine.connect() as conn:
+        delivered = set(conn.execute(select(audit.c.business_date).where(
+            audit.c.business_date > span.since, audit.c.business_date <= span.until).distinct()).scalars())
+    starts = [day for day in span.days if day == span.since or day in delivered]
+    found = {}
+    for start, end in zip(starts, [d - dt.timedelta(days=1) for d in starts[1:]] + [span.until]):
+        issues = _open_issues(span.engine, start, end)
+        for i in range((end - start).days + 1):
+            ctx = span.context(start + dt.timedelta(days=i))
+            found[ctx.day] = _overdue(ctx, rule, issues)
+    return found, {}
+
+
+def _open_issues(engine, as_of: dt.date, before: dt.date) -> list:
+    """The issues in their latest state as of `as_of` that are not 已整改 and whose deadline is before `before`
+    (the audit figures' overdue condition as of `before`), by issue id."""
+    with engine.connect() as conn:
+        sc = open_scope(conn, "audit", as_of)
         if not sc.region:
             return []
         rows = audit_source(sc)
-        issues = conn.execute(select(rows).where(conditions(rows, ctx.day)["overdue_issues"],
-                                                 rows.c.region_code.in_(sc.codes)).order_by(rows.c.issue_id)).mappings().all()
+        stmt = select(rows).where(conditions(rows, before)["overdue_issues"], rows.c.region_code.in_(sc.codes))
+        return conn.execute(stmt.order_by(rows.c.issue_id)).mappings().all()
+
+
+def _overdue(ctx: Context, rule: Rule, issues) -> list[Finding]:
     out = []
     for r in issues:
+        if r["deadline"] >= ctx.day:
+            continue
         late = (ctx.day - r["deadline"]).days
         name = ctx.names.unit(r["unit_code"]) if r["unit_code"] else ctx.names.region(r["region_code"])
         message = (f"{name}：{r['description']}（{r['category'] or '其他'}，涉及 {yuan(r['amount_fen'] or 0)} 元），"
@@ -271,5 +298,5 @@ EVALUATORS = {
     "DEBT_LIMIT": Evaluator(debt_limit, "政府债务（区划全辖，分债券类型）：余额、限额、限额使用率", DAILY),
     "INTEREST_RATIO": Evaluator(interest_ratio, "政府债务（区划全辖，分债券类型）：利息支出率", DAILY),
     "MATURITY_WALL": Evaluator(maturity_wall, "政府债务（区划全辖，合计）：未来 12 个月到期本金 ÷ 综合财力", DAILY),
-    "AUDIT_OVERDUE": Evaluator(audit_overdue, "审计整改：各问题截至当日的最新状态与整改期限", DAILY),
+    "AUDIT_OVERDUE": Evaluator(audit_overdue, "审计整改：各问题截至当日的最新状态与整改期限", DAILY, audit_overdue_span),
 }

@@ -183,14 +183,15 @@ def voucher_features(frame: pd.DataFrame, memory: Memory, limit_fen: int) -> pd.
     main = payee["main"].astype(object).to_numpy()
     moves = memory.transition.reindex(pd.MultiIndex.from_arrays([main, v["econ_code"].to_numpy()]))
     surprise = np.nan_to_num(moves.to_numpy(dtype=float), nan=memory.unseen_transition)
-    out["econ_rarity"] = np.where(known & pd.notna(main), np.clip(1 - share, 0, 1) * surprise, 0.0)
+    odd = known & pd.notna(main) & (main != v["econ_code"].to_numpy())  # not the payee's main economic code
+    out["econ_rarity"] = np.where(odd, np.clip(1 - share, 0, 1) * surprise, 0.0)
     pair = memory.pair.reindex(v["pair"])
     rate = np.nan_to_num(pair["n"].to_numpy(dtype=float)) / np.maximum(
         memory.end - np.nan_to_num(pair["first"].to_numpy(dtype=float), nan=memory.end), 60)
     repeats = _window(v, ["pair"], GROUP_DAYS)
     out["repeat_excess"] = np.clip(repeats - rate * GROUP_DAYS, 0, None)
     out["same_amount"] = _window(v, ["payee_account", "amount_fen"], REPEAT_DAYS)
-    out["new_payee"] = (n == 0).astype(float)
+    out["new_payee"] = np.where(n == 0, log, 0.0)  # a payee never paid before, by the size of its first payment
     days = v["pay_date"].drop_duplicates()
     working = pd.Series(is_working_day(days).to_numpy(), index=days.to_numpy())
     out["off_day"] = (~v["pay_date"].map(working).astype(bool)).astype(float).to_numpy()
@@ -276,9 +277,9 @@ def score_days(model: VoucherModel, pay: pd.DataFrame, first: dt.date, *, explai
     out = out.sort_values(["pay_date", "score", "ref"], ascending=[True, False, True], kind="stable")
     out["rank"] = out.groupby("pay_date").cumcount() + 1
     top = out.index[out["rank"].to_numpy() <= explain_top]
-    rows = features.loc[top]
-    position = pd.Series(np.arange(int(new.sum())), index=v.index[new])
-    reasons = [_reasons(parts[position[i]], rows.loc[i]) for i in top]
+    position = pd.Series(np.arange(int(new.sum())), index=v.index[new]).loc[top].to_numpy()
+    rows = features.loc[top].to_dict("records")  # plain rows: a pandas row per explained voucher costs more
+    reasons = [_reasons(parts[j], row) for j, row in zip(position, rows)]
     out["reasons"] = pd.Series(reasons, index=top, dtype=object).reindex(out.index)
     out["reason_text"] = out["reasons"].map(lambda rs: "；".join(f"{label}（{text}）" for _, label, text, _ in rs)
                                             if isinstance(rs, list) else None)

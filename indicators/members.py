@@ -66,16 +66,17 @@ def row(sc: Scope, level: str, code: str, name: str, scope: str, keys: dict, par
 
 
 def assemble(sc: Scope, grouped: dict, key: str, breakdowns, parts_for=parts_or_total,
-             extra: dict | None = None) -> list[dict]:
+             extra: dict | None = None, label: dict | None = None) -> list[dict]:
     """Report rows of every member: at level region `grouped` holds each region's own sums and is rolled up;
-    at other levels it holds each member's sums (members sorted by code). `extra` = keys every row carries."""
+    at other levels it holds each member's sums (members sorted by code). `extra` = keys every row carries;
+    `label` = the members' display names when the caller has them (one read for every day of a series)."""
     if sc.level == "region":
         full = sc.regions.rollup(grouped, merge)
-        label = names(sc, "region", sc.codes)
+        label = label if label is not None else names(sc, "region", sc.codes)
         members = [(code, scope, full.get(code, {}) if scope == FULL else grouped.get(code, {}))
                    for code, scope in sc.region_members()]
     else:
-        label = names(sc, sc.level, grouped)
+        label = label if label is not None else names(sc, sc.level, grouped)
         members = [(code, FULL, grouped[code]) for code in sorted(grouped)]
     out = []
     for code, scope, bucket in members:

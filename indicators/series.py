@@ -17,7 +17,7 @@ from indicators.execution import execution_groups
 from indicators.facts import budget_cube, execution_cube, spend_cube
 from indicators.members import assemble, fixed, fund_types, put
 from indicators.sangong import CATEGORIES, CATEGORY_OF, sangong_groups
-from indicators.scope import MEMBER_DIM, ScopeError, open_scope
+from indicators.scope import MEMBER_DIM, Scope, ScopeError, names, open_scope
 from indicators.snapshots import snapshot_rows_between
 from indicators.time import last_year_window, same_day_last_year
 
@@ -60,7 +60,7 @@ def execution_by_day(engine, days: list[dt.date], level: str) -> dict[dt.date, l
         deltas: dict[dt.date, list] = {}
         for (day, *key), parts in execution_cube(conn, sc.year, first, days[-1], dims, sc.codes, by_day=True).items():
             deltas.setdefault(day, []).append((key, parts))
-        out = {}
+        out, labels = {}, {}
         for day in _each_day(first, days[-1]):
             for (value, fund_type), parts in deltas.get(day, ()):
                 member = member_of(value)
@@ -68,7 +68,7 @@ def execution_by_day(engine, days: list[dt.date], level: str) -> dict[dt.date, l
                     put(grouped, member, fund_type, parts)
             if day in days:
                 at = replace(sc, day=day)
-                out[day] = assemble(at, grouped, "fund_type", fund_types(at))
+                out[day] = assemble(at, grouped, "fund_type", fund_types(at), label=_labels(at, grouped, labels))
         return out
 
 
@@ -102,7 +102,7 @@ def sangong_by_day(engine, days: list[dt.date], level: str) -> dict[dt.date, lis
                 if member is not None:
                     put(grouped, member, CATEGORY_OF[econ], {part: amount})
 
-        out = {}
+        out, labels = {}, {}
         for day in _each_day(first, last):
             add(this_year.get(day, ()))
             while prior_done < same_day_last_year(day):
@@ -110,11 +110,20 @@ def sangong_by_day(engine, days: list[dt.date], level: str) -> dict[dt.date, lis
                 add(last_year.get(prior_done, ()))
             if day in days:
                 at = replace(sc, day=day)
-                out[day] = assemble(at, grouped, "category", fixed(CATEGORIES))
+                out[day] = assemble(at, grouped, "category", fixed(CATEGORIES), label=_labels(at, grouped, labels))
         return out
 
 
 SERIES = {"execution": execution_by_day, "sangong": sangong_by_day}
+
+
+def _labels(sc: Scope, grouped: dict, known: dict) -> dict:
+    """The display names of the members, read once for the series: `known` grows by the members new on a day."""
+    codes = sc.codes if sc.level == "region" else grouped
+    missing = [c for c in codes if c and c not in known]
+    if missing:
+        known.update(names(sc, sc.level, missing))
+    return known
 
 
 def _each_day(first: dt.date, last: dt.date):

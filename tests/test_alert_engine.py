@@ -126,10 +126,16 @@ def test_a_backfill_gives_what_evaluating_day_by_day_gives(store):
     for i, day in enumerate(("2026-01-01", "2026-01-02", "2026-01-03")):
         b.pay(f"S{i}", "Q", 400_000, day, account="SPLIT")
         b.pay(f"J{i}", "Q", 960_000 + i, day, account=f"J{i}")
+    # overdue from 2 January, rectified as delivered on 3 January; another overdue all along
+    b.audit("A1", "419900", "预算管理", 100_000, "整改中", "2025-12-01", deadline="2026-01-01", unit="100001")
+    b.audit("A1", "419900", "预算管理", 100_000, "已整改", "2026-01-03", deadline="2026-01-01", unit="100001")
+    b.audit("A2", "419900", "预算管理", 100_000, "未整改", "2025-12-01", deadline="2025-12-15")
     evaluate_days(store, "2026-01-01", "2026-01-03")
     day_by_day = state(store)
     alert_engine.backfill(store, 2026, until=dt.date(2026, 1, 3))
     assert state(store) == day_by_day
-    assert {("SPLIT_PAY", "100001|SPLIT|2026-01-01"), ("OFF_DAY_PAY", "419900/S0")} <= \
-        {(r[0], r[1]) for r in day_by_day[0]}
+    assert {("SPLIT_PAY", "100001|SPLIT|2026-01-01"), ("OFF_DAY_PAY", "419900/S0"), ("AUDIT_OVERDUE", "A1"),
+            ("AUDIT_OVERDUE", "A2")} <= {(r[0], r[1]) for r in day_by_day[0]}
+    a1 = next(r for r in day_by_day[0] if r[:2] == ("AUDIT_OVERDUE", "A1"))
+    assert (a1.first_seen, a1.last_seen) == (dt.date(2026, 1, 2), dt.date(2026, 1, 2))
 

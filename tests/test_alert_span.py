@@ -1,0 +1,83 @@
+"""A span of dates evaluated at once (how a year is re-evaluated: alerts.engine.evaluate_span, each rule's own
+way of doing every date together) records exactly what evaluating its dates one by one records, on the demo
+city: every alert and every day's sighting — findings, figures, thresholds, messages, evidence, first_seen and
+last_seen —, the alerts' events and each date's run record, on SQLite and on PostgreSQL."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import delete, select
+
+from alerts import engine as alert_engine
+from alerts.tables import (alert, alert_event, alert_evidence, alert_ml_month, alert_model, alert_payee, alert_run,
+                           alert_sighting)
+from indicators.snapshots import refresh as refresh_snapshots
+from tests.alert_support import DEFAULTS
+from tests.faults import ingest_args, run_here
+
+FIRST, LAST = "2025-09-01", "2025-12-31"  # the demo's deliveries: two months of history before the span
+SINCE, UNTIL = dt.date(2025, 11, 24), dt.date(2025, 12, 31)  # two ML months, two month ends, December
+SUBJECT = (alert.c.rule_id, alert.c.subject_level, alert.c.subject_code)
+
+
+@pytest.fixture(scope="module")
+def demo_inbox(tmp_path_factory):
+    inbox = tmp_path_factory.mktemp("demo") / "inbox"
+    run_here(["demo", "--from", FIRST, "--to", LAST, "--scale", "0.005", "--inbox", str(inbox), "--quiet"])
+    return inbox
+
+
+def recorded(store) -> dict:
+    """What the evaluations left, without row ids and wall-clock times."""
+    with store.connect() as conn:
+        def rows(*columns, table=alert):
+            stmt = select(*columns)
+            if table is not alert:
+                stmt = stmt.join(alert, alert.c.id == table.c.alert_id)
+            return sorted(tuple(str(v) for v in r) for r in conn.execute(stmt))
+
+        return {
+            "alerts": rows(*SUBJECT, alert.c.subject_name, alert.c.region_code, alert.c.unit_code, alert.c.severity,
+                           alert.c.figure, alert.c.threshold, alert.c.unit, alert.c.message, alert.c.evidence,
+                           alert.c.evidence_hash, alert.c.first_seen, alert.c.last_seen, alert.c.status),
+            "sightings": rows(*SUBJECT, alert_sighting.c.date, alert_sighting.c.severity, alert_sighting.c.figure,
+                              alert_sighting.c.threshold, alert_sighting.c.unit, alert_sighting.c.message,
+                              alert_sighting.c.evidence_hash, table=alert_sighting),
+            "evidence": rows(*SUBJECT, alert_evidence.c.evidence_hash, alert_evidence.c.evidence, table=alert_evidence),
+            "events": rows(*SUBJECT, alert_event.c.as_of, alert_event.c.who, alert_event.c.from_status,
+                           alert_event.c.to_status, alert_event.c.note, alert_event.c.severity, table=alert_event),
+            "runs": sorted(tuple(str(v) for v in r) for r in conn.execute(
+                select(alert_run.c.date, alert_run.c.fired, alert_run.c.new_alerts, alert_run.c.reopened,
+                       alert_run.c.skipped, alert_run.c.errors))),
+        }
+
+
+def forget_alerts(store) -> None:
+    """Back to a store that was never evaluated (its deliveries and indicator snapshots stay)."""
+    with store.begin() as conn:
+        for table in (alert_sighting, alert_evidence, alert_event, alert, alert_run, alert_payee, alert_ml_month,
+                      alert_model):
+            conn.execute(delete(table))
+
+
+def test_a_span_records_what_its_dates_one_by_one_record(demo_inbox, store, store_url):
+    run_here([*ingest_args(store_url, demo_inbox, FIRST, LAST), "--no-refresh"])
+    refresh_snapshots(store, SINCE, UNTIL)
+    days = [SINCE + dt.timedelta(days=i) for i in range((UNTIL - SINCE).days + 1)]
+
+    alert_engine.evaluate_span(store, SINCE, UNTIL, DEFAULTS)
+    at_once = recorded(store)
+    forget_alerts(store)
+    for day in days:
+        alert_engine.evaluate(store, day, DEFAULTS)
+    one_by_one = recorded(store)
+
+    for part in at_once:
+        only_at_once = sorted(set(at_once[part]) - set(one_by_one[part]))
+        only_one_by_one = sorted(set(one_by_one[part]) - set(at_once[part]))
+        assert at_once[part] == one_by_one[part], (part, only_at_once[:3], only_one_by_one[:3])
+    fired = {r[0] for r in at_once["alerts"]}
+    assert {"ML_OUTLIER", "EXEC_LAG", "SUPPLEMENT_HIGH", "SANGONG_OVER", "DEBT_RATIO", "PAY_OVER_QUOTA", "DUP_PAY",
+            "SPLIT_PAY", "JUST_BELOW", "NEW_PAYEE_LARGE", "OFF_DAY_PAY", "PAYEE_CONCENTRATION"} <= fired, fired
+    assert len(at_once["sightings"]) > 1000 and len({r[3] for r in at_once["sightings"]}) == len(days)
