@@ -31,13 +31,28 @@ def test_a_slow_statement_is_cancelled_and_the_connection_serves_the_next(store_
     engine.dispose()
 
 
-def test_the_dashboard_has_the_limit_and_the_jobs_do_not(store_url):
-    if db.is_sqlite(db.open_store(store_url)):
-        pytest.skip("SQLite has no session setting to read (its limit is the progress handler tested above)")
-    with db.interactive_store(store_url).connect() as conn:
-        assert conn.scalar(text("SHOW statement_timeout")) == "30s" and conn.scalar(text("SHOW jit")) == "off"
-    with db.open_store(store_url).connect() as conn:
-        assert conn.scalar(text("SHOW statement_timeout")) == "0"
+# A statement of about half a second, far beyond the short limit set below.
+BRIEF = {"postgresql": "SELECT pg_sleep(0.5)",
+         "sqlite": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000) "
+                   "SELECT count(*) FROM n"}
+
+
+def test_the_dashboard_has_the_limit_and_the_jobs_do_not(store_url, monkeypatch):
+    monkeypatch.delenv(db.TIMEOUT_ENV, raising=False)
+    assert db.statement_timeout_ms() == 30_000
+    monkeypatch.setenv(db.TIMEOUT_ENV, "20")
+    dashboard, jobs = db.interactive_store(store_url), db.open_store(store_url)
+    brief = text(BRIEF[jobs.dialect.name])
+    with dashboard.connect() as conn:
+        with pytest.raises(DBAPIError) as caught:
+            conn.execute(brief)
+        assert db.timed_out(caught.value)
+        conn.rollback()
+        if not db.is_sqlite(dashboard):
+            assert conn.scalar(text("SHOW jit")) == "off"
+    with jobs.connect() as conn:
+        conn.execute(brief).all()  # runs to its end
+    dashboard.dispose()
 
 
 class _Clock:
@@ -77,12 +92,13 @@ def test_the_alert_page_says_the_query_timed_out_and_then_works_again(store_url,
     engine.dispose()
 
 
-def test_any_callback_whose_query_timed_out_says_so_above_the_page(store_url):
+def test_any_callback_whose_query_timed_out_says_so_above_the_page(pg_url):
+    """PostgreSQL: a callback's query waits on a lock past its limit, its login check does not (on SQLite every
+    statement of the request shares the forced deadline of the test above, the login's too)."""
     from auth.principal import MEMBER
     from tests.breakin_support import client_as, post_callback
 
-    if db.is_sqlite(db.open_store(store_url)):
-        pytest.skip("the SQLite deadline above is forced for every statement of a request, the login's too")
+    store_url = pg_url
     app = create_app(store_url)
     engine = db.limit_statements(db.make_engine(store_url), 300)
     store.attach(app.server, engine)
