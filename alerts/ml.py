@@ -4,13 +4,18 @@ Each feature asks one question an auditor asks of a payment, oriented so that la
 above what the payee is usually paid, or above what the economic code usually pays; a payee paid under an
 economic code it is (almost) never paid under and that payees like it are not paid under either; one unit
 paying one payee more often than it ever does; the same amount again; a payee never paid before; an off day;
-a round sum; a run of payments under the procurement limit adding up past it.
+a round sum; a run of payments under the procurement limit adding up, beyond what the unit usually pays the
+payee, to near or past the limit.
 
 The model (chosen by measurement on the demo city, docs/alerts.md) is a histogram-based outlier score: for
 each feature, the share of the training vouchers at least as extreme (one-sided tail probability); a
 feature's contribution is −log10 of it, and a voucher's score is its strongest contribution plus
 W_OTHERS × the others'. It reads like the questions above — one very strange answer outranks several
 mildly odd ones — and every contribution is the reason shown, in Chinese, without re-scoring.
+
+The tail probabilities are robust to the anomalies in the training month itself: its vouchers are scored
+once, the TRIM most anomalous of them are left out and the tails are taken from the rest — what an ordinary
+voucher looks like, not one inflated by the very payments the model is meant to find.
 
 Every feature looks backwards: the model's memory (per payee, economic code and unit–payee pair, of the
 twelve months before its month) plus the vouchers since, counted by whole days (a voucher's features do not
@@ -32,7 +37,8 @@ REPEAT_DAYS, GROUP_DAYS = 30, 7
 RECENT_DAYS = REPEAT_DAYS  # days a scoring run needs before its first new voucher (the repeat windows)
 MIN_HISTORY = 3  # payments of a payee before its usual amount and economic codes mean something
 SD_FLOOR = 0.15  # log10 spread below which an economic code's amounts count as this steady
-TRIM = 0.0
+TRIM = 0.2  # share of the training month's most anomalous vouchers left out of the tail probabilities
+NEAR_LIMIT = 0.8  # a run of payments counts from this share of the procurement limit on ("接近")
 W_OTHERS = 0.3  # weight of the contributions other than the strongest (see the module docstring)
 TRAINING_SAMPLE = 200_000  # vouchers whose features make the tail probabilities (enough for 1/200,000 tails)
 _SPAN = 1 << 20  # day offsets stay below this inside composite keys
@@ -57,7 +63,7 @@ FEATURES = {
     "new_payee": "首次收款的收款人",
     "off_day": "非工作日支付",
     "roundness": "整数金额",
-    "group_to_limit": f"{GROUP_DAYS} 天内本单位付同一收款人的限额以下款项合计接近或超过采购限额",
+    "group_to_limit": f"{GROUP_DAYS} 天内本单位付同一收款人的多笔限额以下款项合计超出平常，接近或超过采购限额",
 }
 FEATURE_NAMES = list(FEATURES)
 
@@ -70,7 +76,7 @@ class Piece:
     payee: pd.DataFrame  # payee_account → n, s (Σ log10 amount)
     payee_econ: pd.Series  # (payee_account, econ_code) → n
     econ: pd.DataFrame  # econ_code → n, s, ss (Σ log², for the spread)
-    pair: pd.DataFrame  # "unit|payee" → n, first (day number)
+    pair: pd.DataFrame  # "unit|payee" → n, first (day number), amount (Σ fen)
 
     @staticmethod
     def of(v: pd.DataFrame) -> Piece:
@@ -80,7 +86,7 @@ class Piece:
                      v.groupby(["payee_account", "econ_code"]).size(),
                      pd.DataFrame({"n": log.groupby(v["econ_code"]).size(), "s": log.groupby(v["econ_code"]).sum(),
                                    "ss": (log * log).groupby(v["econ_code"]).sum()}),
-                     v.groupby("pair").agg(n=("day", "size"), first=("day", "min")))
+                     v.groupby("pair").agg(n=("day", "size"), first=("day", "min"), amount=("amount_fen", "sum")))
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ class Memory:
     econ: pd.DataFrame  # econ_code → mean, sd
     transition: pd.Series  # (main econ of the payee, econ_code) → −log10 P(econ | main), smoothed
     unseen_transition: float  # the same for a pair never seen
-    pair: pd.DataFrame  # "unit|payee" → n, first (day number)
+    pair: pd.DataFrame  # "unit|payee" → n, first (day number), amount (Σ fen; 0 in pieces stored without it)
 
     @staticmethod
     def of(pieces: list[Piece], end: int) -> Memory:
@@ -101,7 +107,8 @@ class Memory:
         payee = pd.concat([p.payee for p in pieces]).groupby(level=0).sum()
         by_code = pd.concat([p.payee_econ for p in pieces]).groupby(level=[0, 1]).sum()
         econ = pd.concat([p.econ for p in pieces]).groupby(level=0).sum()
-        pair = pd.concat([p.pair for p in pieces]).groupby(level=0).agg({"n": "sum", "first": "min"})
+        pair = pd.concat([p.pair for p in pieces]).reindex(columns=["n", "first", "amount"]).groupby(level=0) \
+            .agg({"n": "sum", "first": "min", "amount": "sum"})
         main = by_code.reset_index(name="k").sort_values(["k", "econ_code"], ascending=[False, True], kind="stable") \
             .drop_duplicates("payee_account").set_index("payee_account")["econ_code"]
         payee = pd.DataFrame({"n": payee["n"], "mean": payee["s"] / payee["n"], "main": main.reindex(payee.index)})
@@ -186,8 +193,9 @@ def voucher_features(frame: pd.DataFrame, memory: Memory, limit_fen: int) -> pd.
     odd = known & pd.notna(main) & (main != v["econ_code"].to_numpy())  # not the payee's main economic code
     out["econ_rarity"] = np.where(odd, np.clip(1 - share, 0, 1) * surprise, 0.0)
     pair = memory.pair.reindex(v["pair"])
-    rate = np.nan_to_num(pair["n"].to_numpy(dtype=float)) / np.maximum(
-        memory.end - np.nan_to_num(pair["first"].to_numpy(dtype=float), nan=memory.end), 60)
+    paying = np.maximum(memory.end - np.nan_to_num(pair["first"].to_numpy(dtype=float), nan=memory.end), 60)
+    rate = np.nan_to_num(pair["n"].to_numpy(dtype=float)) / paying
+    volume = np.nan_to_num(pair["amount"].to_numpy(dtype=float)) / paying * GROUP_DAYS  # usual Σ in GROUP_DAYS
     repeats = _window(v, ["pair"], GROUP_DAYS)
     out["repeat_excess"] = np.clip(repeats - rate * GROUP_DAYS, 0, None)
     out["same_amount"] = _window(v, ["payee_account", "amount_fen"], REPEAT_DAYS)
@@ -199,9 +207,12 @@ def voucher_features(frame: pd.DataFrame, memory: Memory, limit_fen: int) -> pd.
     out["roundness"] = sum((amount % 10 ** k == 0).astype(float) for k in range(1, 9))
     below = amount < limit_fen
     group = _window(v, ["pair"], GROUP_DAYS, np.where(below, amount, 0)) + np.where(below, amount, 0)
-    out["group_to_limit"] = np.where(below, group / limit_fen, 0.0)
+    run = _window(v, ["pair"], GROUP_DAYS, below) > 0  # other payments under the limit: a run, not one payment
+    excess = np.clip(group - volume, 0, None) / limit_fen  # the run beyond what the unit usually pays the payee
+    out["group_to_limit"] = np.where(below & run & (excess >= NEAR_LIMIT), excess, 0.0)
     # what the texts read
     out["_mean"], out["_main"], out["_repeats"], out["_usual"] = mean, main, repeats, rate * GROUP_DAYS
+    out["_group"], out["_volume"] = np.where(below, group, 0) / limit_fen, volume / limit_fen
     out["_econ"] = v["econ_code"].to_numpy()
     return out
 
@@ -314,5 +325,5 @@ def _text(name: str, r) -> str:
     if name == "roundness":
         return f"末尾 {int(r['roundness'])} 个零（分）"
     if name == "group_to_limit":
-        return f"合计为限额的 {r['group_to_limit']:.0%}"
+        return f"合计为限额的 {r['_group']:.0%}，平常 {GROUP_DAYS} 天约为限额的 {r['_volume']:.0%}"
     return "是"

@@ -64,14 +64,18 @@ def scored(city):
 
 
 def test_planted_outliers_rank_first(scored):
-    assert set(scored["voucher_no"].head(len(PLANTED))) == set(PLANTED)
+    # the model's tail month holds ~150 vouchers, so every value stranger than all of them ties at 1/150: the
+    # ordinary vouchers paid that day to SPLIT's pair (part of its run past the limit) or in a burst of payments
+    # to one payee may tie with the planted ones
+    assert set(PLANTED) <= set(scored["voucher_no"].head(len(PLANTED) + 4))
     for _, day in scored.groupby("pay_date"):  # each day ranked on its own (WEEKEND is a day of its own)
         assert day["rank"].tolist() == list(range(1, len(day) + 1))
         assert day["score"].is_monotonic_decreasing
 
 
 def test_each_planted_outlier_is_explained_by_what_was_planted(scored):
-    reasons = {row.voucher_no: {name for name, *_ in row.reasons} for row in scored.head(len(PLANTED)).itertuples()}
+    planted = scored[scored["voucher_no"].isin(PLANTED)]
+    reasons = {row.voucher_no: {name for name, *_ in row.reasons} for row in planted.itertuples()}
     assert "off_day" in reasons["WEEKEND"]
     assert "new_payee" in reasons["NEWBIG"]
     assert all(reasons[f"SPLIT{k}"] & {"group_to_limit", "repeat_excess"} for k in range(3))
@@ -120,3 +124,17 @@ def test_scores_are_reproducible(city, scored):
     trained, recent, new = city
     again = ml.score_vouchers(ml.train_model(trained, limit_fen=T, seed=0), new, recent=recent, explain_top=10)
     assert again["score"].tolist() == scored["score"].tolist()
+
+
+def test_a_run_past_the_limit_counts_beyond_the_usual_not_a_single_payment(city):
+    """group_to_limit: a run of payments under the limit to one payee, beyond what the unit usually pays it,
+    adding up to near or past the limit; one large payment alone is no run."""
+    trained, recent, new = city
+    model = ml.train_model(trained, limit_fen=T)
+    frame = ml._counted(pd.concat([recent, new], ignore_index=True))
+    features = ml.voucher_features(frame, model.memory, T).set_index(frame["voucher_no"])
+    assert (features.loc[[f"SPLIT{k}" for k in range(3)], "group_to_limit"] >= ml.NEAR_LIMIT).all()
+    single = new[new["voucher_no"] == "SPLIT0"].assign(voucher_no="SINGLE", unit_code="U-OTHER", amount_fen=int(0.99 * T))
+    alone = ml._counted(pd.concat([recent, single], ignore_index=True))
+    one = ml.voucher_features(alone, model.memory, T).set_index(alone["voucher_no"])
+    assert one.loc["SINGLE", "group_to_limit"] == 0
