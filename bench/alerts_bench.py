@@ -107,6 +107,8 @@ def ml_scoring(engine, year: int, n: int) -> dict:
     model = ml.train(pieces, tail, months[-1], limit_fen=100_000_000)
     trained = time.monotonic() - started
     pool = tail[tail["amount_fen"] > 0]
+    if pool.empty:
+        raise SystemExit(f"no vouchers in the store in the month before {month}")
     copies = []
     while sum(len(c) for c in copies) < n:
         k = len(copies)
@@ -161,11 +163,13 @@ def main() -> None:
     with engine.connect() as conn:
         first, last = conn.execute(select(func.min(pay.c.pay_date), func.max(pay.c.pay_date))).one()
         vouchers = conn.scalar(select(func.count()).select_from(pay))
-    early, late = first.year + 1, last.year  # the first year has no year before it to learn from
+    # the first year has no year before it to learn from; the days measured are in June, so the last year is
+    # the last whose June the store holds, and the year re-evaluated the last full year before it or it
+    early, late = first.year + 1, last.year if last >= dt.date(last.year, 7, 1) else last.year - 1
     print("a day's evaluation …", flush=True)
     early_days, late_days = day_costs(engine, early), day_costs(engine, late)
     month_end = month_end_cost(engine, late)
-    year = late - 1
+    year = last.year - 1 if last < dt.date(last.year, 12, 31) else last.year
     print(f"a year re-evaluated ({year}) …", flush=True)
     leftovers = pipeline_leftovers(engine, year)
     with engine.connect() as conn:
