@@ -94,16 +94,16 @@ def limit_statements(engine: Engine, ms: int) -> Engine:
     """Cancel every statement of `engine` that runs longer than `ms` (0: no limit), so that one slow query
     fails alone (timed_out) instead of holding a server thread. PostgreSQL: the session's statement_timeout,
     and no JIT compilation (the dashboard's queries are short: compiling one cost 0.6 s of a 1.0 s alert count
-    on 50,000 alerts), given in the connection's startup options — a new engine for `engine`'s URL, so that
-    every session starts with them and no per-connection listener is needed (in one test run a session set
-    up by such a listener showed another engine's limit). SQLite: a progress handler that interrupts
-    the statement once its deadline has passed (set when a statement starts, cleared when its transaction
-    ends, so a COMMIT or ROLLBACK is never cut)."""
+    on 50,000 alerts). SQLite: a progress handler that interrupts the statement once its deadline has passed
+    (set when a statement starts, cleared when its transaction ends, so a COMMIT or ROLLBACK is never cut)."""
     if not is_sqlite(engine):
-        url = engine.url
-        options = f"{url.query.get('options', '')} -c statement_timeout={max(int(ms), 0)} -c jit=off".strip()
-        engine.dispose()
-        return create_engine(url.update_query_dict({"options": options}), pool_pre_ping=True)
+        @event.listens_for(engine, "connect")
+        def _session(dbapi_conn, _record):
+            with dbapi_conn.cursor() as cur:
+                cur.execute(f"SET statement_timeout = {max(int(ms), 0)}")
+                cur.execute("SET jit = off")
+            dbapi_conn.commit()  # a setting made in a transaction rolled back would not stay
+        return engine
     if ms <= 0:
         return engine
 
