@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from alerts.calendar import is_working_day
-from alerts.payment_tests import counted_vouchers, group_codes
+from alerts.payment_tests import counted_vouchers, group_codes, voucher_ref
 
 REPEAT_DAYS, GROUP_DAYS = 30, 7
 RECENT_DAYS = REPEAT_DAYS  # days a scoring run needs before its first new voucher (the repeat windows)
@@ -130,13 +130,75 @@ class VoucherModel:
     trained_through: dt.date
 
 
-def _counted(pay: pd.DataFrame) -> pd.DataFrame:
-    """Counted vouchers (alerts.payment_tests.counted_vouchers) with what the features read, by day."""
+NEVER = 1 << 40  # the `done` day of a voucher not refunded in full on a later day of its frame
+
+
+def _counted(pay: pd.DataFrame, as_of_each_day: bool = False) -> pd.DataFrame:
+    """Counted vouchers (alerts.payment_tests.counted_vouchers) with what the features read, by day.
+
+    as_of_each_day, for a frame whose days are scored together: each day is described as if the frame ended on
+    it, so a voucher refunded in full on a later day of the frame still counts on the days before — it is kept,
+    with `done`, the day its refunds reach its amount (NEVER when they do not), and the features leave it out
+    from that day on (_refunded_away)."""
+    done = None
+    if as_of_each_day:
+        pay, done = _later_full_refunds(pay)
     v = counted_vouchers(pay, extra=("econ_code",))
     v["econ_code"] = v["econ_code"].astype(str)
     v["log"] = np.log10(v["amount_fen"].to_numpy(dtype=float))
     v["pair"] = v["unit_code"] + "|" + v["payee_account"]
+    if done is not None:
+        v["done"] = v["ref"].map(done).fillna(NEVER).astype(np.int64)
     return v.sort_values(["day", "ref"], kind="stable").reset_index(drop=True)
+
+
+def _later_full_refunds(pay: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """`pay` without the refunds dated after their original's day, and, by voucher ref, the day number on which
+    the refunds (of any day) reach the amount of a voucher when that is after its own day."""
+    amount = pay["amount_fen"].to_numpy()
+    on = pd.to_datetime(pay["pay_date"]).to_numpy("datetime64[D]").astype(np.int64)
+    is_refund, is_paid = amount < 0, amount > 0
+    if not is_refund.any() or not is_paid.any():
+        return pay, pd.Series(dtype="int64")
+    refs = voucher_ref(pay["region_code"], pay["voucher_no"]).to_numpy()
+    paid = pd.DataFrame({"amount": amount[is_paid], "on": on[is_paid]}, index=refs[is_paid])
+    paid = paid[~paid.index.duplicated()]
+    original = voucher_ref(pay["region_code"], pay["orig_voucher_no"]).to_numpy()[is_refund]
+    r = pd.DataFrame({"original": original, "back": -amount[is_refund], "on": on[is_refund]})
+    paid_on = r["original"].map(paid["on"]).to_numpy(dtype=float)  # NaN: its original is not in the frame
+    later = np.zeros(len(pay), dtype=bool)
+    later[np.flatnonzero(is_refund)[r["on"].to_numpy() > paid_on]] = True
+    r = r[~np.isnan(paid_on)].sort_values("on", kind="stable")
+    r["so_far"] = r.groupby("original")["back"].cumsum()
+    full = r[r["so_far"].to_numpy() >= r["original"].map(paid["amount"]).to_numpy()].groupby("original")["on"].min()
+    full = full[full.to_numpy() > paid["on"].reindex(full.index).to_numpy()]
+    return pay[~later], full.astype(np.int64)
+
+
+def _refunded_away(frame: pd.DataFrame, columns: list[str], weights: np.ndarray, horizon: int | None) -> np.ndarray:
+    """For each row, the count (Σ weights) of the rows with the same `columns` that no longer count on its day —
+    refunded in full on or before it (`done`) — among those dated up to `horizon` days before it (any earlier
+    day when None): what _window and _earlier take away so that a day scored with later days reads as alone."""
+    out = np.zeros(len(frame))
+    if "done" not in frame.columns or not len(frame):
+        return out
+    done = frame["done"].to_numpy()
+    gone = done < NEVER
+    if not gone.any():
+        return out
+    base = int(frame["day"].min())
+    day, key = frame["day"].to_numpy() - base, _keyed(frame, columns)
+    start, w = done[gone] - base, np.asarray(weights, dtype=float)[gone]
+    if horizon is None:  # left out from its done day on
+        events, values = key[gone] + start, w
+    else:  # … until its own day has left the window
+        end = day[gone] + horizon + 1
+        inside = end > start
+        events = np.concatenate([key[gone][inside] + start[inside], key[gone][inside] + end[inside]])
+        values = np.concatenate([w[inside], -w[inside]])
+    order = np.argsort(events, kind="stable")
+    events, cumulative = events[order], np.concatenate([[0.0], np.cumsum(values[order])])
+    return cumulative[np.searchsorted(events, key + day, "right")] - cumulative[np.searchsorted(events, key, "left")]
 
 
 def _keyed(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
@@ -148,7 +210,8 @@ def _earlier(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     day = frame["day"].to_numpy() - int(frame["day"].min()) if len(frame) else np.zeros(0, np.int64)
     key = _keyed(frame, columns) + day
     ordered = np.sort(key)
-    return np.searchsorted(ordered, key, "left") - np.searchsorted(ordered, key - day, "left")
+    return np.searchsorted(ordered, key, "left") - np.searchsorted(ordered, key - day, "left") \
+        - _refunded_away(frame, columns, np.ones(len(frame)), None)
 
 
 def _window(frame: pd.DataFrame, columns: list[str], days: int, weights=None) -> np.ndarray:
@@ -161,7 +224,7 @@ def _window(frame: pd.DataFrame, columns: list[str], days: int, weights=None) ->
     lo, hi = np.searchsorted(ordered, key - days, "left"), np.searchsorted(ordered, key, "right")
     w = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
     cumulative = np.concatenate([[0.0], np.cumsum(w[order])])
-    return cumulative[hi] - cumulative[lo] - w
+    return cumulative[hi] - cumulative[lo] - w - _refunded_away(frame, columns, w, days)
 
 
 def voucher_features(frame: pd.DataFrame, memory: Memory, limit_fen: int) -> pd.DataFrame:
@@ -279,7 +342,7 @@ def score_days(model: VoucherModel, pay: pd.DataFrame, first: dt.date, *, explai
     score, rank (within its day), reasons (list of (feature, Chinese label, value text, contribution)) and
     reason_text, sorted by day and rank.
     """
-    v = _counted(pay)
+    v = _counted(pay, as_of_each_day=True)
     features = voucher_features(v, model.memory, model.limit_fen)
     new = v["pay_date"].to_numpy() >= np.datetime64(first)
     parts = contributions(model, features[new])

@@ -18,7 +18,6 @@ from sqlalchemy import delete, insert, select
 
 from alerts.context import DAILY, Context, Evaluator, Skipped, Span
 from alerts.findings import Finding, shown
-from alerts.payment_tests import voucher_ref
 from alerts.rules import Rule
 from alerts.tables import alert_ml_month, alert_model
 from alerts.vouchers import read_window
@@ -156,46 +155,22 @@ def ml_outlier(ctx: Context, rule: Rule) -> list[Finding]:
 
 
 def ml_outlier_span(span: Span, rule: Rule):
-    """Each month's dates with vouchers scored in one pass — or in a few: a date is described by the vouchers up
-    to it, and a voucher refunded in full on a later date no longer counts once that date is read, so a run of
-    dates scored together ends before each date that completes the refund of an earlier date's voucher. A date
-    without vouchers has no finding."""
+    """Each month's dates with vouchers scored in one pass, each described as if read alone (a voucher refunded
+    in full on a later date still counts before it: alerts.ml._counted). A date without vouchers has no finding."""
     frame = span.on_days()
     paid = set(frame.loc[frame["amount_fen"] > 0, "pay_date"].dt.date)
-    cuts = _refund_dates(span.vouchers.frame)
     found, skipped = {day: [] for day in span.days}, {}
-    runs: list[tuple[dt.date, list[dt.date]]] = []  # (month, its dates with vouchers scored together)
+    months: dict[dt.date, list[dt.date]] = {}
     for day in span.days:
-        if day in cuts or not runs or runs[-1][0] != month_of(day):
-            runs.append((month_of(day), []))
         if day in paid:
-            runs[-1][1].append(day)
-    for days in (days for _, days in runs if days):
+            months.setdefault(month_of(day), []).append(day)
+    for days in months.values():
         month_found, month_skipped = _score(span.context(days[0]), rule, days)
         found.update(month_found)
         skipped.update(month_skipped)
         for day in month_skipped:
             found.pop(day, None)
     return found, skipped
-
-
-def _refund_dates(frame: pd.DataFrame) -> set[dt.date]:
-    """The dates on which refunds complete the full refund of a voucher dated earlier (in `frame`): from those
-    dates on the voucher no longer counts (a partial refund leaves it counted at its amount)."""
-    refunds = frame[frame["amount_fen"] < 0]
-    if refunds.empty:
-        return set()
-    paid = frame[frame["amount_fen"] > 0]
-    paid = paid.set_index(voucher_ref(paid["region_code"], paid["voucher_no"]))
-    paid = paid[~paid.index.duplicated()]
-    r = pd.DataFrame({"original": voucher_ref(refunds["region_code"], refunds["orig_voucher_no"]),
-                      "back": -refunds["amount_fen"], "pay_date": refunds["pay_date"]})
-    r = r[r["original"].isin(paid.index)]
-    r["so_far"] = r.groupby("original")["back"].cumsum()  # the frame is sorted by date
-    amount = r["original"].map(paid["amount_fen"])
-    done = (r["so_far"] >= amount) & (r["so_far"] - r["back"] < amount) & \
-        (r["original"].map(paid["pay_date"]) < r["pay_date"])
-    return set(r.loc[done, "pay_date"].dt.date)
 
 
 EVALUATORS = {"ML_OUTLIER": Evaluator(ml_outlier, f"当日凭证，由当月模型评分（模型以月初前 {TRAINING_MONTHS} 个月的凭证训练）",

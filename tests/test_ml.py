@@ -120,6 +120,44 @@ def test_a_month_scored_at_once_ranks_each_day_as_that_day_alone(city):
                                       alone[["voucher_no", "score", "rank", "reason_text"]])
 
 
+def as_read_on(frame: pd.DataFrame, day: dt.date) -> pd.DataFrame:
+    """The PAY rows up to `day` as that day reads them: without the vouchers refunded in full by then, nor their
+    refunds (what counted_vouchers leaves out), so the scoring has no later refund to account for."""
+    upto = frame[pd.to_datetime(frame["pay_date"]).dt.date <= day]
+    paid = upto["amount_fen"] > 0
+    gone = set(upto.loc[paid, "voucher_no"]) - set(counted_vouchers(upto)["voucher_no"])
+    return upto[~upto["voucher_no"].isin(gone) & ~upto["orig_voucher_no"].isin(gone)]
+
+
+def test_a_voucher_refunded_in_full_on_a_later_day_counts_before_it_when_days_are_scored_together(city):
+    """A day scored with later days still counts a voucher its refunds reach in full only later — as that day
+    scored alone does — and from that later day on it counts no more: refunds in full at once, in two parts on
+    two days, and in part only."""
+    trained, recent, _ = city
+    model = ml.train_model(trained, limit_fen=T)
+    days = sorted(pd.to_datetime(recent["pay_date"]).dt.date.unique())[-6:]
+    frame = recent[pd.to_datetime(recent["pay_date"]) >= pd.Timestamp(days[0] - dt.timedelta(days=ml.RECENT_DAYS))]
+    originals = frame[pd.to_datetime(frame["pay_date"]).dt.date.isin(days[:2])].head(24)
+    refunds = []
+    for k, (_, row) in enumerate(originals.iterrows()):
+        amount = int(row["amount_fen"])
+        parts = {0: [(days[3], amount)], 1: [(days[2], amount // 2), (days[4], amount - amount // 2)],
+                 2: [(days[3], amount // 3)]}[k % 3]
+        refunds += [{**row.to_dict(), "voucher_no": f"R{k}-{j}", "pay_date": day, "amount_fen": -part,
+                     "orig_voucher_no": row["voucher_no"]} for j, (day, part) in enumerate(parts)]
+        # the same payment again on the last day: a repeat while its original counts, not once it is refunded
+        refunds.append({**row.to_dict(), "voucher_no": f"AGAIN{k}", "pay_date": days[5]})
+    frame = pd.concat([frame, pd.DataFrame(refunds)], ignore_index=True)
+    together = ml.score_days(model, frame, days[0], explain_top=5)
+    for day in days:
+        alone = ml.score_days(model, as_read_on(frame, day), day, explain_top=5)
+        mine = together[together["pay_date"].dt.date == day].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine[["voucher_no", "score", "rank", "reason_text"]],
+                                      alone[["voucher_no", "score", "rank", "reason_text"]])
+    first_days = set(together.loc[together["pay_date"].dt.date.isin(days[:2]), "voucher_no"])
+    assert set(originals["voucher_no"]) <= first_days  # scored on their own days, refunded in full later
+
+
 def test_scores_are_reproducible(city, scored):
     trained, recent, new = city
     again = ml.score_vouchers(ml.train_model(trained, limit_fen=T, seed=0), new, recent=recent, explain_top=10)
