@@ -140,45 +140,39 @@ def _counted(pay: pd.DataFrame, as_of_each_day: bool = False) -> pd.DataFrame:
     it, so a voucher refunded in full on a later day of the frame still counts on the days before — it is kept,
     with `done`, the day its refunds reach its amount (NEVER when they do not), and the features leave it out
     from that day on (_refunded_away)."""
-    done = None
-    if as_of_each_day:
-        pay, done = _later_full_refunds(pay)
-    v = counted_vouchers(pay, extra=("econ_code",))
+    v = counted_vouchers(pay, extra=("econ_code",), same_day=as_of_each_day)
     v["econ_code"] = v["econ_code"].astype(str)
     v["log"] = np.log10(v["amount_fen"].to_numpy(dtype=float))
     v["pair"] = v["unit_code"] + "|" + v["payee_account"]
-    if done is not None:
-        v["done"] = v["ref"].map(done).fillna(NEVER).astype(np.int64)
+    if as_of_each_day:
+        v["done"] = v["ref"].map(_full_refund_days(pay)).fillna(NEVER).astype(np.int64)
     return v.sort_values(["day", "ref"], kind="stable").reset_index(drop=True)
 
 
-def _later_full_refunds(pay: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """`pay` without the refunds dated after their original's day, and, by voucher ref, the day number on which
-    the refunds (of any day) reach the amount of a voucher when that is after its own day."""
+def _full_refund_days(pay: pd.DataFrame) -> pd.Series:
+    """By voucher ref, the day number on which the refunds (of any day) reach the voucher's amount, when that
+    is after its own day (a refund in full on its own day is counted_vouchers' with same_day)."""
     amount = pay["amount_fen"].to_numpy()
     on = pd.to_datetime(pay["pay_date"]).to_numpy("datetime64[D]").astype(np.int64)
     is_refund, is_paid = amount < 0, amount > 0
     if not is_refund.any() or not is_paid.any():
-        return pay, pd.Series(dtype="int64")
-    refs = voucher_ref(pay["region_code"], pay["voucher_no"]).to_numpy()
-    paid = pd.DataFrame({"amount": amount[is_paid], "on": on[is_paid]}, index=refs[is_paid])
+        return pd.Series(dtype="int64")
+    paid = pd.DataFrame({"amount": amount[is_paid], "on": on[is_paid]},
+                        index=voucher_ref(pay["region_code"], pay["voucher_no"]).to_numpy()[is_paid])
     paid = paid[~paid.index.duplicated()]
-    original = voucher_ref(pay["region_code"], pay["orig_voucher_no"]).to_numpy()[is_refund]
-    r = pd.DataFrame({"original": original, "back": -amount[is_refund], "on": on[is_refund]})
-    paid_on = r["original"].map(paid["on"]).to_numpy(dtype=float)  # NaN: its original is not in the frame
-    later = np.zeros(len(pay), dtype=bool)
-    later[np.flatnonzero(is_refund)[r["on"].to_numpy() > paid_on]] = True
-    r = r[~np.isnan(paid_on)].sort_values("on", kind="stable")
+    r = pd.DataFrame({"original": voucher_ref(pay["region_code"], pay["orig_voucher_no"]).to_numpy()[is_refund],
+                      "back": -amount[is_refund], "on": on[is_refund]})
+    r = r[r["original"].isin(paid.index)].sort_values("on", kind="stable")
     r["so_far"] = r.groupby("original")["back"].cumsum()
     full = r[r["so_far"].to_numpy() >= r["original"].map(paid["amount"]).to_numpy()].groupby("original")["on"].min()
-    full = full[full.to_numpy() > paid["on"].reindex(full.index).to_numpy()]
-    return pay[~later], full.astype(np.int64)
+    return full[full.to_numpy() > paid["on"].reindex(full.index).to_numpy()].astype(np.int64)
 
 
-def _refunded_away(frame: pd.DataFrame, columns: list[str], weights: np.ndarray, horizon: int | None) -> np.ndarray:
-    """For each row, the count (Σ weights) of the rows with the same `columns` that no longer count on its day —
-    refunded in full on or before it (`done`) — among those dated up to `horizon` days before it (any earlier
-    day when None): what _window and _earlier take away so that a day scored with later days reads as alone."""
+def _refunded_away(frame: pd.DataFrame, key: np.ndarray, weights: np.ndarray, horizon: int | None) -> np.ndarray:
+    """For each row, the count (Σ weights) of the rows with the same `key` (_keyed) that no longer count on its
+    day — refunded in full on or before it (`done`) — among those dated up to `horizon` days before it (any
+    earlier day when None): what _window and _earlier take away so that a day scored with later days reads as
+    alone."""
     out = np.zeros(len(frame))
     if "done" not in frame.columns or not len(frame):
         return out
@@ -187,7 +181,7 @@ def _refunded_away(frame: pd.DataFrame, columns: list[str], weights: np.ndarray,
     if not gone.any():
         return out
     base = int(frame["day"].min())
-    day, key = frame["day"].to_numpy() - base, _keyed(frame, columns)
+    day = frame["day"].to_numpy() - base
     start, w = done[gone] - base, np.asarray(weights, dtype=float)[gone]
     if horizon is None:  # left out from its done day on
         events, values = key[gone] + start, w
@@ -208,23 +202,25 @@ def _keyed(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
 def _earlier(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """For each row, the rows of `frame` with the same `columns` on earlier days (whole days)."""
     day = frame["day"].to_numpy() - int(frame["day"].min()) if len(frame) else np.zeros(0, np.int64)
-    key = _keyed(frame, columns) + day
+    group = _keyed(frame, columns)
+    key = group + day
     ordered = np.sort(key)
     return np.searchsorted(ordered, key, "left") - np.searchsorted(ordered, key - day, "left") \
-        - _refunded_away(frame, columns, np.ones(len(frame)), None)
+        - _refunded_away(frame, group, np.ones(len(frame)), None)
 
 
 def _window(frame: pd.DataFrame, columns: list[str], days: int, weights=None) -> np.ndarray:
     """For each row, the count (or Σ weights) of the other rows of `frame` with the same `columns` dated in
     [day − days, day]."""
     day = frame["day"].to_numpy() - int(frame["day"].min()) + days if len(frame) else np.zeros(0, np.int64)
-    key = _keyed(frame, columns) + day
+    group = _keyed(frame, columns)
+    key = group + day
     order = np.argsort(key, kind="stable")
     ordered = key[order]
     lo, hi = np.searchsorted(ordered, key - days, "left"), np.searchsorted(ordered, key, "right")
     w = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
     cumulative = np.concatenate([[0.0], np.cumsum(w[order])])
-    return cumulative[hi] - cumulative[lo] - w - _refunded_away(frame, columns, w, days)
+    return cumulative[hi] - cumulative[lo] - w - _refunded_away(frame, group, w, days)
 
 
 def voucher_features(frame: pd.DataFrame, memory: Memory, limit_fen: int) -> pd.DataFrame:
