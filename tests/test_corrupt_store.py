@@ -6,6 +6,8 @@ truncated, one page in the middle of the voucher table overwritten with garbage.
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from pathlib import Path
 
 import click
 import pytest
@@ -72,6 +74,31 @@ def test_a_truncated_file_is_named_as_cut_short(damaged):
     truncate(path, path.stat().st_size - 100)  # a copy cut mid-page
     with pytest.raises(CorruptStoreError, match="不是页大小 4096 的整数倍"):
         db.open_store(url)
+
+
+def test_a_checkpoint_cut_off_after_its_first_page_is_not_taken_for_a_truncated_file(sqlite_url, tmp_path):
+    """kill -9 during a checkpoint: page 1 (whose header counts the pages) is written back first, the pages
+    after the file's end are still only in the WAL — the store is sound and SQLite finishes from the WAL."""
+    store = db.open_store(sqlite_url)
+    close_sqlite(store)  # the empty store, in its file alone
+    path = db.sqlite_path(sqlite_url)
+    writer = sqlite3.connect(path)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    fill(db.open_store(sqlite_url))  # every new page in the WAL only
+    rows = every_row(db.open_store(sqlite_url))
+    killed = tmp_path / "killed" / "budget.db"
+    killed.parent.mkdir()
+    shutil.copy(path, killed)
+    shutil.copy(f"{path}-wal", f"{killed}-wal")
+    writer.close()
+    wal, page = Path(f"{killed}-wal").read_bytes(), page_size(killed)
+    frames = [wal[32 + i * (24 + page):32 + (i + 1) * (24 + page)] for i in range((len(wal) - 32) // (24 + page))]
+    first_page = [f[24:] for f in frames if int.from_bytes(f[:4], "big") == 1][-1]
+    with open(killed, "r+b") as fh:  # the cut checkpoint: page 1 written back, nothing else
+        fh.write(first_page)
+    assert int.from_bytes(first_page[28:32], "big") * page > killed.stat().st_size
+    check_pages(killed)
+    assert every_row(db.open_store(f"sqlite:///{killed}")) == rows
 
 
 def test_a_damaged_page_in_the_middle_stops_ingest_and_backup(damaged, tmp_path):
