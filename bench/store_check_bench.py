@@ -93,9 +93,10 @@ A {size / 1e9:.2f} GB SQLite file ({args.file.name}); {machine()}, load average 
 {rows}
 
 Reading every page costs about as much as copying the file, so `PRAGMA quick_check` runs where the whole file is
-read or written anyway — `ingest`, each daily run of `schedule`, `backup`, `restore` — and every open checks the
-header and length (one 100-byte read: milliseconds at most, whatever the size). `serve` and `worker` start with the
-header check only; a damaged page met by a query later is reported with the same message.
+read or written anyway — `backup`, `restore` — and in each daily run of `schedule` after its ingest (the morning's
+figures do not wait for it); every open checks the header and length (one 100-byte read: milliseconds at most,
+whatever the size). `ingest`, `serve` and `worker` start with the header check only, so a day's ingest costs what its
+files cost; a damaged page met by a statement later is reported with the same message (an ingest's file rolls back).
 
 Reproduce: `python bench/store_check_bench.py --file /tmp/big.db --rows {args.rows}`.
 """

@@ -46,7 +46,10 @@ def ingest(inbox, date, start, end, quiet, no_refresh, db_url):
     from warehouse.db import open_store
 
     days = _dates(date, start, end)
-    engine = open_store(db_url, check=True)  # every page read once: never load into a damaged file
+    # the header and length only: reading every page would make each day's ingest grow with the whole history;
+    # a damaged page the ingest meets stops it (its file's transaction rolls back) with the same message, and
+    # `schedule` and `backup` read every page (warehouse.health)
+    engine = open_store(db_url)
     folders = [d for d in days if (inbox / f"{d:%Y%m%d}").is_dir()]
     with click.progressbar(length=len(folders), label="导入 / ingest", file=click.get_text_stream("stderr"),
                            show_pos=True, hidden=quiet) as bar:

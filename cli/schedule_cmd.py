@@ -35,6 +35,37 @@ def _at(_ctx, _param, value: str) -> str:
     return value
 
 
+def daily_job(engine, inbox: Path, db_url: str | None):
+    """The scheduled run: the day's data first, then every page of the file read (minutes on a province's file:
+    after the ingest, so the morning's figures do not wait for it). A store found damaged is checked again before
+    the next run, and not written while it stays damaged."""
+    from pipeline import run_daily_job
+    from warehouse.health import CorruptStoreError, check_pages_of
+
+    damaged = False
+
+    def pages_sound() -> bool:
+        nonlocal damaged
+        try:
+            check_pages_of(db_url)
+        except CorruptStoreError as exc:
+            click.echo(f"T+1 未运行 / not run: {exc}" if damaged else f"数据库检查未通过 / store check failed: {exc}",
+                       err=True)
+            damaged = True
+            return False
+        damaged = False
+        return True
+
+    def job():
+        if damaged and not pages_sound():
+            return
+        result = run_daily_job(engine, inbox)
+        click.echo(f"T+1 完成 / done: 文件 files {len(result.files)}, 拒收 refused {result.count('refused')}")
+        pages_sound()
+
+    return job
+
+
 @click.command(help=HELP)
 @click.option("--at", "at", default="07:30", show_default=True, callback=_at, help="每日运行时间 / daily time (HH:MM, 北京时间)")
 @click.option("--inbox", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -44,27 +75,15 @@ def _at(_ctx, _param, value: str) -> str:
 @fails_cleanly
 def schedule(at, inbox, run_now, db_url):
     from jobs.runner import start_background
-    from pipeline import run_daily_job
     from warehouse.db import open_store
-    from warehouse.health import CorruptStoreError, check_pages_of
 
     engine = open_store(db_url, check=True)
     start_background(engine)  # the queue is served between (and during) the daily runs
     # systemd stops with SIGTERM: exit normally, so the runner gives an unfinished job back (atexit)
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
-
-    def job(check: bool = True):
-        if check:
-            try:
-                check_pages_of(db_url)  # the file may have been damaged since yesterday: never ingest into it
-            except CorruptStoreError as exc:
-                click.echo(f"T+1 未运行 / not run: {exc}", err=True)
-                return
-        result = run_daily_job(engine, inbox)
-        click.echo(f"T+1 完成 / done: 文件 files {len(result.files)}, 拒收 refused {result.count('refused')}")
-
+    job = daily_job(engine, inbox, db_url)
     if run_now:
-        job(check=False)  # just checked by open_store
+        job()
     click.echo(f"每日 {at} 运行 T+1 任务（Ctrl+C 退出）/ daily T+1 job at {at} (Ctrl+C to stop)")
     build_scheduler(job, at).start()
 

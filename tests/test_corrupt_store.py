@@ -16,8 +16,11 @@ from sqlalchemy import text
 
 from cli import main
 from cli.common import db_option, fails_cleanly
-from tests.backup_support import (close_sqlite, every_row, fill, middle_leaf_of, overwrite_page, page_size,
+from cli.schedule_cmd import daily_job
+from ingest.load import RunResult
+from tests.backup_support import (VOUCHERS, close_sqlite, every_row, fill, middle_leaf_of, overwrite_page, page_size,
                                   truncate)
+from tests.deliveries import D1, deliver, voucher
 from warehouse import db
 from warehouse.health import CorruptStoreError, check_header, check_pages
 
@@ -101,19 +104,50 @@ def test_a_checkpoint_cut_off_after_its_first_page_is_not_taken_for_a_truncated_
     assert every_row(db.open_store(f"sqlite:///{killed}")) == rows
 
 
-def test_a_damaged_page_in_the_middle_stops_ingest_and_backup(damaged, tmp_path):
+def test_a_damaged_page_in_the_middle_stops_backup(damaged, tmp_path):
     path, url = damaged
     overwrite_page(path, middle_leaf_of(path))
     check_header(path)  # the header cannot see it …
     with pytest.raises(CorruptStoreError) as caught:  # … reading every page does
         check_pages(path)
     assert "SQLite 完整性检查" in str(caught.value)
-    for argv in (["ingest", "--inbox", str(tmp_path), "--date", "2026-03-02"],
-                 ["backup", "--out", str(tmp_path / "b.db")]):
-        result = CliRunner().invoke(main, [*argv, "--db", url])
-        assert result.exit_code == 1, result.output
-        assert_names_the_way_out(result.output, path)
+    result = CliRunner().invoke(main, ["backup", "--out", str(tmp_path / "b.db"), "--db", url])
+    assert result.exit_code == 1, result.output
+    assert_names_the_way_out(result.output, path)
     assert not (tmp_path / "b.db").exists()
+
+
+def test_an_ingest_that_meets_a_damaged_page_stops_with_the_way_out(damaged, tmp_path):
+    """`ingest` reads only what the day's files touch (its cost must not grow with the file); a damaged page among
+    them — here the voucher-number index where the day's voucher goes — stops it with the same message."""
+    path, url = damaged
+    overwrite_page(path, middle_leaf_of(path, "sqlite_autoindex_pay_1"))
+    deliver(tmp_path / "in", D1, {"PAY": [voucher(f"PZ{VOUCHERS // 2:06d}A", "100001", "Q1", 12.5)]})
+    result = CliRunner().invoke(main, ["ingest", "--inbox", str(tmp_path / "in"), "--date", f"{D1}", "--db", url])
+    assert result.exit_code == 1, result.output
+    assert_names_the_way_out(result.output, path)
+    assert "Traceback" not in result.output
+
+
+def test_the_scheduled_run_reads_every_page_after_its_ingest_and_stops_writing_a_damaged_store(original, damaged,
+                                                                                                 tmp_path, monkeypatch):
+    import pipeline
+
+    path, url = damaged
+    overwrite_page(path, middle_leaf_of(path))
+    runs = []
+    monkeypatch.setattr(pipeline, "run_daily_job", lambda engine, inbox: runs.append(inbox) or RunResult(0))
+    echoed = []
+    monkeypatch.setattr(click, "echo", lambda message="", err=False: echoed.append((message, err)))
+    job = daily_job(db.open_store(url), tmp_path, url)
+    job()  # the day is loaded, then the check finds the damage
+    assert len(runs) == 1 and echoed[-1][1] and "数据库检查未通过" in echoed[-1][0]
+    assert_names_the_way_out(echoed[-1][0], path)
+    job()  # the next day: checked first, not written
+    assert len(runs) == 1 and "T+1 未运行" in echoed[-1][0]
+    shutil.copy(original[0], path)  # restored
+    job()
+    assert len(runs) == 2
 
 
 def test_a_query_that_meets_a_damaged_page_gets_the_same_message(damaged):

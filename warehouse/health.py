@@ -7,11 +7,12 @@ Two depths, because a province's file is several GB:
   the page count the header records (a truncated copy). One 100-byte read: milliseconds at most, whatever the size.
 - `check_pages` (PRAGMA quick_check: every page of every b-tree, not index-vs-table consistency) reads the whole
   file: on a 3.3 GB file tens of seconds with the file in the page cache and minutes without
-  (docs/performance.md, `bench/store_check_bench.py`) — too slow for every open. It runs where damage would
-  spread or where the whole file is read anyway: `ingest` and each daily run of `schedule` (never load into a
-  damaged file), `backup` (never copy damage into the backups) and `restore` (never restore a damaged backup).
-`serve` and `worker` start with the header check; damage met later by a query that reads a damaged page is
-reported with the same message (cli.common.fails_cleanly).
+  (docs/performance.md, `bench/store_check_bench.py`) — too slow for every open, and for `ingest`, whose cost must
+  follow the day's data, not the file. It runs where damage would spread or where the whole file is read anyway:
+  `backup` (never copy damage into the backups), `restore` (never restore a damaged backup), and each daily run
+  of `schedule` after its ingest (damage found the morning it appears; no ingest until the store checks sound).
+`ingest`, `serve` and `worker` start with the header check; damage met later by a statement that reads a damaged
+page is reported with the same message (cli.common.fails_cleanly), and an ingest's file rolls back.
 """
 from __future__ import annotations
 
