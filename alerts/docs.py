@@ -104,7 +104,10 @@ def _day_lists(ml: dict) -> str:
         return overall
     return (f"**Each day's top {ml['full_list']}** (the {ml['full_days']} days with a full list): true anomalies "
             f"{_pct(day['mean'])} on average, median {_pct(day['median'])}, lowest {_pct(day['lowest'])}; "
-            f"**{day['days_at_60']} of {ml['full_days']} days** reach the goal of 60 %. " + overall)
+            f"**{day['days_at_60']} of {ml['full_days']} days** reach the goal of 60 %"
+            + (f"; of the {day['days_reachable']} days on which the demo planted at least {round(0.6 * ml['full_list'])} "
+               f"vouchers (fewer, and no ranking can reach it), {day['reachable_days_at_60']}. "
+               if "days_reachable" in day else ". ") + overall)
 
 
 def rules_section() -> str:

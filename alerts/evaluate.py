@@ -201,13 +201,18 @@ def ml_precision(found: list[Seen], truths: list[Truth], patterns: set[str] = fr
     for t in truths:
         for ref in t.refs:
             planted_days[t.day].add(ref)
+    # a day with fewer planted vouchers than 60 % of its list cannot reach 60 % whatever the ranking does
+    reachable = [true / full for (day, listed), true in zip(days.items(), per_day)
+                 if len(listed) == full and len(planted_days[day]) >= 0.6 * full]
     return {"alerts": len(found), "days": len(days), "pooled_precision_at": pooled,
             "true_per_day": sum(per_day) / len(per_day) if per_day else None,
             "planted_vouchers_per_day": (sum(len(v) for v in planted_days.values()) / len(days)) if days else None,
             "day_precision_at_list": (sum(per_day) / len(found)) if found else None,
             "full_list": full, "full_days": len(precisions),
             "full_day_precision": {"mean": sum(precisions) / len(precisions), "median": statistics.median(precisions),
-                                   "lowest": precisions[0], "days_at_60": sum(p >= 0.6 for p in precisions)}
+                                   "lowest": precisions[0], "days_at_60": sum(p >= 0.6 for p in precisions),
+                                   "days_reachable": len(reachable),
+                                   "reachable_days_at_60": sum(p >= 0.6 for p in reachable)}
             if precisions else None}
 
 

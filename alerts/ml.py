@@ -3,7 +3,8 @@
 Each feature asks one question an auditor asks of a payment, oriented so that larger is stranger: an amount far
 above what the payee is usually paid, or above what the economic code usually pays; a payee paid under an
 economic code it is (almost) never paid under and that payees like it are not paid under either; one unit
-paying one payee more often than it ever does; the same amount again; a payee never paid before; an off day;
+paying one payee more often than it ever does; the same amount again; a payee never paid before, or never by
+this unit (a first payment a unit makes, even to a payee known elsewhere, is what an auditor checks); an off day;
 a round sum; a run of payments under the procurement limit adding up, beyond what the unit usually pays the
 payee, to near or past the limit.
 
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from alerts.calendar import is_working_day
-from alerts.payment_tests import counted_vouchers, group_codes, voucher_ref
+from alerts.payment_tests import counted_vouchers, group_codes, refunds_by_original, voucher_ref
 
 REPEAT_DAYS, GROUP_DAYS = 30, 7
 RECENT_DAYS = REPEAT_DAYS  # days a scoring run needs before its first new voucher (the repeat windows)
@@ -61,6 +62,7 @@ FEATURES = {
     "repeat_excess": f"{GROUP_DAYS} 天内本单位向同一收款人付款次数异常",
     "same_amount": f"{REPEAT_DAYS} 天内同一收款人同金额付款",
     "new_payee": "首次收款的收款人",
+    "new_to_unit": "本单位首次向该收款人付款",
     "off_day": "非工作日支付",
     "roundness": "整数金额",
     "group_to_limit": f"{GROUP_DAYS} 天内本单位付同一收款人的多笔限额以下款项合计超出平常，接近或超过采购限额",
@@ -105,7 +107,9 @@ class Memory:
         """The memory of the months `pieces`, for vouchers from day number `end` on."""
         pieces = pieces or [Piece.of(_counted(_EMPTY))]
         payee = pd.concat([p.payee for p in pieces]).groupby(level=0).sum()
-        by_code = pd.concat([p.payee_econ for p in pieces]).groupby(level=[0, 1]).sum()
+        # as columns: appending twelve MultiIndexes costs five times the sum itself
+        by_code = pd.concat([p.payee_econ.rename("k").reset_index() for p in pieces], ignore_index=True) \
+            .groupby(["payee_account", "econ_code"])["k"].sum().rename(None)
         econ = pd.concat([p.econ for p in pieces]).groupby(level=0).sum()
         pair = pd.concat([p.pair for p in pieces]).reindex(columns=["n", "first", "amount"]).groupby(level=0) \
             .agg({"n": "sum", "first": "min", "amount": "sum"})
@@ -152,20 +156,25 @@ def _counted(pay: pd.DataFrame, as_of_each_day: bool = False) -> pd.DataFrame:
 def _full_refund_days(pay: pd.DataFrame) -> pd.Series:
     """By voucher ref, the day number on which the refunds (of any day) reach the voucher's amount, when that
     is after its own day (a refund in full on its own day is counted_vouchers' with same_day)."""
-    amount = pay["amount_fen"].to_numpy()
-    on = pd.to_datetime(pay["pay_date"]).to_numpy("datetime64[D]").astype(np.int64)
-    is_refund, is_paid = amount < 0, amount > 0
-    if not is_refund.any() or not is_paid.any():
+    refunds, originals = refunds_by_original(pay)
+    paid = originals & (pay["amount_fen"].to_numpy() > 0)
+    if not len(refunds) or not paid.any():
         return pd.Series(dtype="int64")
-    paid = pd.DataFrame({"amount": amount[is_paid], "on": on[is_paid]},
-                        index=voucher_ref(pay["region_code"], pay["voucher_no"]).to_numpy()[is_paid])
-    paid = paid[~paid.index.duplicated()]
-    r = pd.DataFrame({"original": voucher_ref(pay["region_code"], pay["orig_voucher_no"]).to_numpy()[is_refund],
-                      "back": -amount[is_refund], "on": on[is_refund]})
-    r = r[r["original"].isin(paid.index)].sort_values("on", kind="stable")
-    r["so_far"] = r.groupby("original")["back"].cumsum()
-    full = r[r["so_far"].to_numpy() >= r["original"].map(paid["amount"]).to_numpy()].groupby("original")["on"].min()
-    return full[full.to_numpy() > paid["on"].reindex(full.index).to_numpy()].astype(np.int64)
+    keys = ["region_code", "voucher_no"]
+    paid = pay.loc[paid, [*keys, "amount_fen", "pay_date"]].drop_duplicates(keys) \
+        .rename(columns={"amount_fen": "amount", "pay_date": "paid_on"})
+    r = refunds.rename(columns={"pay_date": "on"}).merge(paid, on=keys, how="inner")
+    r["on"], r["paid_on"] = _day_numbers(r["on"]), _day_numbers(r["paid_on"])
+    r = r.sort_values("on", kind="stable")
+    r["so_far"] = r.groupby(keys)["back"].cumsum()
+    full = r[r["so_far"] >= r["amount"]].groupby(keys).agg(on=("on", "min"), paid_on=("paid_on", "first"))
+    full = full[full["on"] > full["paid_on"]].reset_index()
+    return pd.Series(full["on"].to_numpy(np.int64),
+                     index=voucher_ref(full["region_code"], full["voucher_no"]).to_numpy(), dtype="int64")
+
+
+def _day_numbers(dates: pd.Series) -> np.ndarray:
+    return pd.to_datetime(dates).to_numpy("datetime64[D]").astype(np.int64)
 
 
 def _refunded_away(frame: pd.DataFrame, key: np.ndarray, weights: np.ndarray, horizon: int | None) -> np.ndarray:
@@ -199,21 +208,19 @@ def _keyed(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return group_codes(frame, columns).astype(np.int64) * _SPAN
 
 
-def _earlier(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """For each row, the rows of `frame` with the same `columns` on earlier days (whole days)."""
+def _earlier(frame: pd.DataFrame, group: np.ndarray) -> np.ndarray:
+    """For each row, the rows of `frame` in the same `group` (_keyed) on earlier days (whole days)."""
     day = frame["day"].to_numpy() - int(frame["day"].min()) if len(frame) else np.zeros(0, np.int64)
-    group = _keyed(frame, columns)
     key = group + day
     ordered = np.sort(key)
     return np.searchsorted(ordered, key, "left") - np.searchsorted(ordered, key - day, "left") \
         - _refunded_away(frame, group, np.ones(len(frame)), None)
 
 
-def _window(frame: pd.DataFrame, columns: list[str], days: int, weights=None) -> np.ndarray:
-    """For each row, the count (or Σ weights) of the other rows of `frame` with the same `columns` dated in
+def _window(frame: pd.DataFrame, group: np.ndarray, days: int, weights=None) -> np.ndarray:
+    """For each row, the count (or Σ weights) of the other rows of `frame` in the same `group` (_keyed) dated in
     [day − days, day]."""
     day = frame["day"].to_numpy() - int(frame["day"].min()) + days if len(frame) else np.zeros(0, np.int64)
-    group = _keyed(frame, columns)
     key = group + day
     order = np.argsort(key, kind="stable")
     ordered = key[order]
@@ -229,10 +236,14 @@ def voucher_features(frame: pd.DataFrame, memory: Memory, limit_fen: int) -> pd.
     v, out = frame, pd.DataFrame(index=frame.index)
     since = v["day"].to_numpy() >= memory.end  # the vouchers after the memory, counted from the frame
     recent = v[since]
+    # each grouping hashed once (strings: most of a feature's cost); a subset's rows keep their group's key
+    by_payee, by_code, by_pair = (_keyed(v, c) for c in (["payee_account"], ["payee_account", "econ_code"], ["pair"]))
     earlier_payee = np.zeros(len(v))
-    earlier_payee[since] = _earlier(recent, ["payee_account"])
+    earlier_payee[since] = _earlier(recent, by_payee[since])
     earlier_pair = np.zeros(len(v))
-    earlier_pair[since] = _earlier(recent, ["payee_account", "econ_code"])
+    earlier_pair[since] = _earlier(recent, by_code[since])
+    earlier_unit = np.zeros(len(v))
+    earlier_unit[since] = _earlier(recent, by_pair[since])
     payee = memory.payee.reindex(v["payee_account"])
     n = np.nan_to_num(payee["n"].to_numpy(dtype=float)) + earlier_payee
     known = n >= MIN_HISTORY
@@ -255,24 +266,28 @@ def voucher_features(frame: pd.DataFrame, memory: Memory, limit_fen: int) -> pd.
     paying = np.maximum(memory.end - np.nan_to_num(pair["first"].to_numpy(dtype=float), nan=memory.end), 60)
     rate = np.nan_to_num(pair["n"].to_numpy(dtype=float)) / paying
     volume = np.nan_to_num(pair["amount"].to_numpy(dtype=float)) / paying * GROUP_DAYS  # usual Σ in GROUP_DAYS
-    repeats = _window(v, ["pair"], GROUP_DAYS)
+    repeats = _window(v, by_pair, GROUP_DAYS)
     out["repeat_excess"] = np.clip(repeats - rate * GROUP_DAYS, 0, None)
-    out["same_amount"] = _window(v, ["payee_account", "amount_fen"], REPEAT_DAYS)
+    out["same_amount"] = _window(v, _keyed(v, ["payee_account", "amount_fen"]), REPEAT_DAYS)
     out["new_payee"] = np.where(n == 0, log, 0.0)  # a payee never paid before, by the size of its first payment
+    # the unit's first payment to the payee, checked even when other units pay it; a payee new to everyone answers
+    # it too, which lifts it above a voucher strange on one question alone: new_payee by itself only reaches the
+    # cap of a single contribution, no new payee being left in the trimmed tails
+    out["new_to_unit"] = (np.nan_to_num(pair["n"].to_numpy(dtype=float)) + earlier_unit == 0).astype(float)
     days = v["pay_date"].drop_duplicates()
     working = pd.Series(is_working_day(days).to_numpy(), index=days.to_numpy())
     out["off_day"] = (~v["pay_date"].map(working).astype(bool)).astype(float).to_numpy()
     amount = v["amount_fen"].to_numpy()
     out["roundness"] = sum((amount % 10 ** k == 0).astype(float) for k in range(1, 9))
     below = amount < limit_fen
-    group = _window(v, ["pair"], GROUP_DAYS, np.where(below, amount, 0)) + np.where(below, amount, 0)
-    run = _window(v, ["pair"], GROUP_DAYS, below) > 0  # other payments under the limit: a run, not one payment
+    group = _window(v, by_pair, GROUP_DAYS, np.where(below, amount, 0)) + np.where(below, amount, 0)
+    run = _window(v, by_pair, GROUP_DAYS, below) > 0  # other payments under the limit: a run, not one payment
     excess = np.clip(group - volume, 0, None) / limit_fen  # the run beyond what the unit usually pays the payee
     out["group_to_limit"] = np.where(below & run & (excess >= NEAR_LIMIT), excess, 0.0)
     # what the texts read
     out["_mean"], out["_main"], out["_repeats"], out["_usual"] = mean, main, repeats, rate * GROUP_DAYS
     out["_group"], out["_volume"] = np.where(below, group, 0) / limit_fen, volume / limit_fen
-    out["_econ"] = v["econ_code"].to_numpy()
+    out["_econ"], out["_paid"] = v["econ_code"].to_numpy(), n
     return out
 
 
@@ -381,6 +396,8 @@ def _text(name: str, r) -> str:
         return f"{GROUP_DAYS} 天内 {int(r['_repeats']) + 1} 笔，平常约 {r['_usual']:.1f} 笔"
     if name == "same_amount":
         return f"另有 {int(r['same_amount'])} 笔"
+    if name == "new_to_unit":
+        return f"此前其他单位向其付款 {int(r['_paid'])} 笔" if r["_paid"] else "此前无任何单位向其付款"
     if name == "roundness":
         return f"末尾 {int(r['roundness'])} 个零（分）"
     if name == "group_to_limit":

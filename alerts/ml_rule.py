@@ -97,13 +97,19 @@ _loaded: dict = {}  # store → (month, trained_at, model): the model in use, un
 
 
 def model_for(engine, day: dt.date, limit_fen: int, vouchers=None):
+    """The model of `day`'s month: stored, else trained — and trained again when stored by a version that asked
+    other questions (a feature added since has no tail in it)."""
+    from alerts import ml
+
     month, store = month_of(day), str(engine.url)
     with engine.connect() as conn:
         trained_at = conn.scalar(select(alert_model.c.trained_at).where(alert_model.c.month == month))
         if trained_at is not None and _loaded.get(store, (None, None, None))[:2] == (month, trained_at):
             return _loaded[store][2]
         blob = conn.scalar(select(alert_model.c.model).where(alert_model.c.month == month))
-    model = pickle.loads(blob) if blob is not None else train_month(engine, month, limit_fen, vouchers)
+    model = pickle.loads(blob) if blob is not None else None
+    if model is None or list(model.tails) != ml.FEATURE_NAMES:
+        model = train_month(engine, month, limit_fen, vouchers)
     if model is None:
         raise Skipped(f"{month:%Y-%m} 之前 {TRAINING_MONTHS} 个月的凭证不足 {MIN_TRAINING_VOUCHERS} 笔，无法训练模型")
     with engine.connect() as conn:

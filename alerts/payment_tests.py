@@ -46,6 +46,18 @@ def voucher_ref(region_code: pd.Series, voucher_no: pd.Series) -> pd.Series:
     return region_code.astype(str) + "/" + voucher_no.astype(str)
 
 
+def refunds_by_original(pay: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The refunds of `pay` keyed as the vouchers they return money to (region_code, voucher_no — the
+    original's —, pay_date, back: the fen returned), and which other rows may be such a voucher (their number is
+    refunded somewhere). Refunds are few: they are matched with those rows on the key columns, not through a
+    ref made for every voucher."""
+    amount = pay["amount_fen"].astype("int64")
+    is_refund = (amount < 0).to_numpy()
+    refunds = pay.loc[is_refund, ["region_code", "orig_voucher_no", "pay_date"]] \
+        .rename(columns={"orig_voucher_no": "voucher_no"}).assign(back=-amount[is_refund])
+    return refunds, ~is_refund & pay["voucher_no"].isin(refunds["voucher_no"].unique()).to_numpy()
+
+
 def counted_vouchers(pay: pd.DataFrame, extra: tuple[str, ...] = (), same_day: bool = False) -> pd.DataFrame:
     """The vouchers that count as payments: the columns the tests read and `extra` ones, plus `ref`, `day`
     (days since 1970) and `net_fen` (amount less its refunds). A frame that is already counted (it has `ref`
@@ -58,16 +70,13 @@ def counted_vouchers(pay: pd.DataFrame, extra: tuple[str, ...] = (), same_day: b
         raise ValueError(f"支付凭证数据缺少列：{', '.join(missing)}")
     amount = pay["amount_fen"].astype("int64")
     ref = voucher_ref(pay["region_code"], pay["voucher_no"])
-    is_refund = amount < 0
     refunded = pd.Series(0, index=pay.index, dtype="int64")
-    if is_refund.any():
-        refunds = pay[is_refund]
-        original, key = voucher_ref(refunds["region_code"], refunds["orig_voucher_no"]), ref
-        if same_day:
-            original = original + "@" + refunds["pay_date"].astype(str)
-            key = ref + "@" + pay["pay_date"].astype(str)
-        per_original = (-amount[is_refund]).groupby(original).sum()
-        refunded = key.map(per_original).fillna(0).astype("int64")
+    refunds, originals = refunds_by_original(pay)
+    if len(refunds):
+        keys = ["region_code", "voucher_no", *(["pay_date"] if same_day else [])]
+        per_original = refunds.groupby(keys, as_index=False)["back"].sum()
+        back = pay.loc[originals, keys].merge(per_original, on=keys, how="left")["back"]
+        refunded.iloc[np.flatnonzero(originals)] = back.fillna(0).to_numpy(np.int64)
     keep = (amount > 0) & (refunded < amount)
     out = pay.loc[keep, [*_REQUIRED, *extra]].reset_index(drop=True)
     for column in ("region_code", "unit_code", "payee_account", "payee_name"):

@@ -2,15 +2,20 @@
 same whether a day is scored alone or with its month."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import pickle
 
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import select, update
 
-from alerts import ml
+from alerts import ml, ml_rule
 from alerts.calendar import is_working_day
 from alerts.payment_tests import counted_vouchers
+from alerts.tables import alert_model
+from alerts.vouchers import LoadedVouchers
 
 T = 100_000_000
 SCORED_DAY = dt.date(2025, 1, 6)
@@ -77,13 +82,15 @@ def test_each_planted_outlier_is_explained_by_what_was_planted(scored):
     planted = scored[scored["voucher_no"].isin(PLANTED)]
     reasons = {row.voucher_no: {name for name, *_ in row.reasons} for row in planted.itertuples()}
     assert "off_day" in reasons["WEEKEND"]
-    assert "new_payee" in reasons["NEWBIG"]
+    assert {"new_payee", "new_to_unit"} <= reasons["NEWBIG"]
     assert all(reasons[f"SPLIT{k}"] & {"group_to_limit", "repeat_excess"} for k in range(3))
     assert reasons["HUGE"] & {"amount_vs_payee", "amount_vs_econ"}
     weekend = scored.loc[scored["voucher_no"] == "WEEKEND", "reason_text"].iloc[0]
     assert "非工作日支付（是）" in weekend
     huge = scored.loc[scored["voucher_no"] == "HUGE", "reason_text"].iloc[0]
     assert "金额远高于该收款人以往金额（为其以往平均金额的" in huge
+    newbig = scored.loc[scored["voucher_no"] == "NEWBIG", "reason_text"].iloc[0]
+    assert "本单位首次向该收款人付款（此前无任何单位向其付款）" in newbig
 
 
 def test_only_new_counted_vouchers_are_scored_and_only_the_top_explained(city, scored):
@@ -176,3 +183,56 @@ def test_a_run_past_the_limit_counts_beyond_the_usual_not_a_single_payment(city)
     alone = ml._counted(pd.concat([recent, single], ignore_index=True))
     one = ml.voucher_features(alone, model.memory, T).set_index(alone["voucher_no"])
     assert one.loc["SINGLE", "group_to_limit"] == 0
+
+
+def test_a_units_first_payment_to_a_payee_is_new_to_it_until_a_later_day(city):
+    """new_to_unit: a unit paying a payee it has not paid before — one no unit has paid, or one other units pay —
+    and not once it has paid it on an earlier day; two first payments on the same day are both first (a day's
+    vouchers are described regardless of their order)."""
+    trained, recent, new = city
+    model = ml.train_model(trained, limit_fen=T)
+    ordinary = new[new["voucher_no"].str.match(r"N\d")]  # paid by the units that pay them all year
+    known = ordinary.iloc[0]
+    elsewhere = [{**known.to_dict(), "voucher_no": no, "unit_code": "U-NEW", "pay_date": day}
+                 for no, day in [("ELSEWHERE", SCORED_DAY), ("SAME-DAY", SCORED_DAY),
+                                 ("NEXT-DAY", SCORED_DAY + dt.timedelta(days=1))]]
+    frame = ml._counted(pd.concat([recent, new, pd.DataFrame(elsewhere)], ignore_index=True))
+    features = ml.voucher_features(frame, model.memory, T).set_index(frame["voucher_no"])
+    assert (features.loc[["ELSEWHERE", "SAME-DAY", "NEWBIG"], "new_to_unit"] == 1).all()
+    assert features.loc["ELSEWHERE", "new_payee"] == 0 and features.loc["NEWBIG", "new_payee"] > 0
+    assert features.loc["NEXT-DAY", "new_to_unit"] == 0
+    assert (features.loc[ordinary["voucher_no"], "new_to_unit"] == 0).all()
+
+
+def test_a_new_payee_outranks_a_voucher_as_strange_on_one_question(city):
+    """A payee never paid before is new to its unit as well: two answers, where an amount beyond any the model
+    has seen is one. Each alone is rarer than every training voucher (the same, capped, contribution)."""
+    trained, _, _ = city
+    model = ml.train_model(trained, limit_fen=T)
+    beyond = {name: tail[-1] + 1 for name, tail in model.tails.items()}
+    features = pd.DataFrame(0.0, index=["new payee", "huge amount"], columns=ml.FEATURE_NAMES)
+    features.loc["new payee", ["new_payee", "new_to_unit"]] = beyond["new_payee"], 1.0
+    features.loc["huge amount", "amount_vs_payee"] = beyond["amount_vs_payee"]
+    parts = ml.contributions(model, features)
+    assert parts[0, ml.FEATURE_NAMES.index("new_payee")] == parts[1].max()
+    new_payee, huge = ml.combined(parts)
+    assert new_payee > huge
+
+
+def test_a_model_stored_before_a_feature_was_added_is_trained_again(city, store):
+    """An upgraded store holds the month's model of the version before, without a tail for a feature added
+    since: it is trained again and stored, not used."""
+    trained, recent, _ = city
+    history = pd.concat([trained, recent], ignore_index=True)
+    history["pay_date"] = pd.to_datetime(history["pay_date"])
+    history = history.sort_values("pay_date", kind="stable").reset_index(drop=True)
+    loaded = LoadedVouchers(None, dt.date(2024, 1, 1), SCORED_DAY - dt.timedelta(days=1), history)
+    model = ml_rule.model_for(store, SCORED_DAY, T, loaded)
+    older = dataclasses.replace(model, tails=dict(list(model.tails.items())[:-1]))
+    with store.begin() as conn:
+        conn.execute(update(alert_model).values(model=pickle.dumps(older), trained_at=dt.datetime(2020, 1, 1)))
+    again = ml_rule.model_for(store, SCORED_DAY, T, loaded)
+    assert list(again.tails) == ml.FEATURE_NAMES
+    with store.connect() as conn:
+        stored = pickle.loads(conn.scalar(select(alert_model.c.model)))
+    assert list(stored.tails) == ml.FEATURE_NAMES
