@@ -2,6 +2,8 @@
 
 The app runs inside a government intranet, so nothing is fetched from outside: component bundles are served
 locally, there are no external stylesheets, scripts or web fonts (Chinese text uses the system's CJK fonts).
+Charts are drawn by a plotly.js holding only the trace types the figures use (assets/plotly-dashboard.min.js,
+dashboard/vendor/plotly), a quarter of plotly's full bundle that every chart page would otherwise load.
 """
 from __future__ import annotations
 

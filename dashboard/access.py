@@ -26,7 +26,13 @@ def _page_load() -> bool:
 def check_link():
     """A page address whose `region` the principal may not see: RegionDenied (answered 403 below)."""
     region = request.args.get(REGION)
-    if region is not None and _page_load() and principal_role() != LIAISON:  # a liaison's 预警中心 ignores it
+    if region is not None and _page_load():
+        check_region(region)
+
+
+def check_region(region: str) -> None:
+    """RegionDenied when the principal may not see `region` (a liaison's 预警中心 ignores it)."""
+    if principal_role() != LIAISON:
         require_regions(region_tree(store.engine()), [region])
 
 

@@ -14,7 +14,7 @@ import dash_mantine_components as dmc
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import store
-from dashboard.components import grid, infinite_grid, note
+from dashboard.components import NOTE_HEIGHT, deferred, grid, infinite_grid, note
 from dashboard.exports import export_buttons, exporter
 from dashboard.figures.vouchers import VOUCHER_COLUMNS, detail, grid_rows, records
 from dashboard.queries.vouchers import (COUNT_CAP, PAGE_ROWS, FilterError, VoucherScope, sort_of, voucher,
@@ -27,6 +27,7 @@ GRID, SCOPE, CURSORS, COUNT = "vouchers", "voucher-scope", "voucher-cursors", "v
 ROWS = "voucher-rows"  # a short voucher list sent whole (an alert's evidence)
 PARAM = "voucher"  # query parameter: the voucher (row id) whose detail is open
 MODAL = "voucher-modal"
+LIST_NOTE_HEIGHT = 22  # the line under the list
 
 
 def register(table: str) -> str:
@@ -36,15 +37,17 @@ def register(table: str) -> str:
 
 
 def voucher_list(table: str, scope: VoucherScope, height: int = 420) -> html.Div:
-    """The list of the vouchers in `scope`, its count, and its export buttons (`table` from `register`)."""
-    return html.Div([
+    """The list of the vouchers in `scope`, its count, and its export buttons (`table` from `register`). It is
+    built, and its first rows asked for, when it comes near the screen (components.deferred): a list at the
+    bottom of a page costs nothing, in the browser or in the store, until the reader scrolls to it."""
+    return deferred(table, height + NOTE_HEIGHT + LIST_NOTE_HEIGHT, content=html.Div([
         dcc.Store(id={"type": SCOPE, "table": table}, data=scope.to_data()),
         dcc.Store(id={"type": CURSORS, "table": table}, data={}),
         dmc.Group([note("", id={"type": COUNT, "table": table}), export_buttons(table)],
                   justify="space-between", gap="xs", mb=4),
         infinite_grid({"type": GRID, "table": table}, VOUCHER_COLUMNS, height=height, block=PAGE_ROWS),
         note(f"点击一行查看凭证详情；可按列排序、筛选（服务器端处理）。导出最多 {EXPORT_CAP:,} 条。", mt=4),
-    ])
+    ]))
 
 
 def voucher_rows(table: str, rows: list[dict], height: int = 300):

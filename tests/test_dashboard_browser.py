@@ -32,6 +32,7 @@ def test_every_page_renders_with_no_console_error_and_no_request_off_the_server(
     browser.console_errors(), browser.requested_urls()  # start from a clean log
     for path, title in PAGES:
         browser.open(path, title)
+        browser.reveal_all()  # the parts built only when scrolled to, too
         assert browser.console_errors() == [], path
         nav = browser.driver.find_elements(By.CSS_SELECTOR, ".navbar a")
         assert [a.text for a in nav] == [t for _, t in PAGES]
@@ -39,6 +40,7 @@ def test_every_page_renders_with_no_console_error_and_no_request_off_the_server(
     assert any(u.startswith(browser.base + "/_dash-update-component") for u in requested)
     outside = [u for u in requested if not u.startswith(browser.base + "/") and not u.startswith("data:")]
     assert outside == []
+    assert not [u for u in requested if "plotly.min.js" in u]  # charts drawn by the served partial plotly.js
 
 
 def test_a_link_without_a_view_is_completed_with_the_latest_date_and_the_top_region(browser):
@@ -90,7 +92,7 @@ def test_the_feed_page_lists_findings_with_file_line_column_value_and_expected(b
     pay = next(r for r in browser.grid_rows("ingest-reports") if r["report"] == "PAY")
     assert pay["amount"] == "123.46" and pay["rows"] == "120"  # 1,234,567.89 元 in the table's unit, 万元
 
-    browser.driver.find_element(By.CSS_SELECTOR, "#ingest-info").click()
+    browser.click(browser.driver.find_element(By.CSS_SELECTOR, "#ingest-info"))  # the page was scrolled down
     browser.wait(lambda d: _query(browser).get("info") == "1")
     browser.wait_for_page("数据接入")
     browser.wait(lambda d: INFO_MESSAGE in [r["message"] for r in browser.grid_rows("ingest-findings")])
@@ -102,6 +104,7 @@ def test_a_phone_screen_never_scrolls_sideways_and_its_menu_navigates(browser):
     try:
         for path, title in PAGES:
             browser.open(f"{path}?date={D2}&region={TOP}", title)
+            browser.reveal_all()
             assert browser.horizontal_overflow() <= 0, path
         browser.driver.find_element(By.CSS_SELECTOR, "button[aria-label='导航菜单']").click()
         link = browser.wait(lambda d: next((a for a in d.find_elements(By.LINK_TEXT, "数据接入") if a.is_displayed()),

@@ -1,10 +1,13 @@
 """The pages' figures and tables as pure functions of indicator rows: units stated, values rounded once from
 the exact figures, the drill codes carried, severity colours only where severity is meant."""
 import datetime as dt
+import re
 from decimal import Decimal
 from fractions import Fraction as F
+from pathlib import Path
 
 import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs_version
 
 from dashboard.exports import file_name
 from dashboard.figures.alerts import alert_rows, history_rows
@@ -15,6 +18,7 @@ from dashboard.figures.progress import progress_curve
 from dashboard.figures.registers import grouped_bars
 from dashboard.figures.revenue import composition_chart, rate_chart
 from dashboard.figures.sangong import category_chart
+from dashboard.figures.style import TRACE_TYPES, base_layout, figure
 from dashboard.figures.tables import table
 from dashboard.figures.vouchers import detail, grid_rows, records
 from dashboard.format import format_multiple, format_pp, format_rate, rate_percent
@@ -23,6 +27,7 @@ from dashboard.theme import SEVERITY
 from indicators.debt import Payment
 
 TP = F(181, 365)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def execution_row(code, name, budget_fen, spent_fen, supplement=F(0)):
@@ -97,6 +102,29 @@ def test_every_chart_is_a_valid_plotly_figure_with_plotlys_own_look():
         checked = go.Figure(chart)  # raises on a property plotly does not know
         assert checked.layout.template == go.Figure().layout.template and len(checked.data) == len(chart["data"])
     assert go.Figure(charts[4]).data[0].x == ("&lt;b&gt;示范市&lt;/b&gt;",)  # names drawn as written
+    wall = [{"month": dt.date(2026, 6, 1), "bond_type": "一般债券", "principal": 10 ** 10}]
+    charts += [treemap(ROWS, "部门"), progress_curve([], [], dt.date(2026, 6, 30), "执行率",
+                                                   {"rate": F(9, 10), "low": F(4, 5), "high": F(1)}),
+               maturity_chart(wall)]
+    assert {t["type"] for chart in charts for t in chart["data"]} <= set(TRACE_TYPES)  # what plotly.js is served
+
+
+def test_the_served_plotly_js_draws_the_figures_trace_types_and_is_served_from_here():
+    """dashboard/assets holds a plotly.js with the trace types the figures use (scatter is always in it)."""
+    vendor = ROOT / "dashboard" / "vendor" / "plotly"
+    assert set(re.findall(r"require\('\./(\w+)'\)", (vendor / "index.js").read_text())) == \
+        {"core", *TRACE_TYPES} - {"scatter"}
+    bundle = (ROOT / "dashboard" / "assets" / "plotly-dashboard.min.js").read_text()
+    version = re.search(r"^PLOTLY_JS=(\S+)$", (vendor / "build.sh").read_text(), re.M).group(1)
+    assert bundle.startswith(f"/** plotly.js v{version} partial bundle") and "MIT license" in bundle[:400]
+    assert version == get_plotlyjs_version()  # the version the pinned plotly ships, which dcc.Graph expects
+
+
+def test_a_figures_own_axis_settings_keep_the_shared_ones():
+    layout = base_layout(xaxis={"automargin": True, "ticklabeloverflow": "hide past div"})
+    assert layout["xaxis"] == {"automargin": True, "ticklabeloverflow": "hide past div"}
+    assert layout["yaxis"] == {"ticklabeloverflow": "allow"}  # tick labels drawn as they are, never measured
+    assert go.Figure(figure([], base_layout())).layout.yaxis.ticklabeloverflow == "allow"
 
 
 def test_vouchers_show_in_yuan_to_the_fen_and_export_under_their_own_headers():

@@ -38,6 +38,7 @@ def test_every_page_shows_its_figures_with_no_console_error(browser):
     browser.console_errors()
     for path, title in PAGES:
         browser.open(f"{path}?{VIEW}", title)
+        browser.reveal_all()  # the parts built only when scrolled to, too
         assert browser.console_errors() == [], path
     browser.open(f"/?{VIEW}", "总览")
     cards = _lines(browser.text("overview-kpis"))
@@ -50,6 +51,29 @@ def test_every_page_shows_its_figures_with_no_console_error(browser):
     assert {r["bond_code"] for r in browser.grid_rows("debt-bonds")} == {"B2020", "B2024"}
     browser.open(f"/audit?{VIEW}", "审计整改")
     assert {(r["issue_id"], r["overdue"]) for r in browser.grid_rows("audit-issues")} == {("SJ01", "是"), ("SJ02", "否")}
+
+
+def test_moving_between_pages_by_the_navigation_draws_each_with_no_console_error(browser):
+    """A page drawn by Dash's router (the navigation), where a full load gets it in the first layout."""
+    browser.open(f"/?{VIEW}", "总览")
+    browser.console_errors()
+    for path, title in [*PAGES[1:], PAGES[0]]:
+        browser.click(browser.driver.find_element(By.LINK_TEXT, title))
+        browser.wait_for_page(title)
+        assert urlparse(browser.driver.current_url).path == path and _query(browser) == {"date": DAY.isoformat(),
+                                                                                          "region": TOP}
+        browser.reveal_all()
+        assert browser.console_errors() == [], path
+
+
+def test_the_lists_below_the_first_screen_are_built_when_the_reader_scrolls_to_them(browser):
+    browser.open(f"/debt?{VIEW}", "政府债务")
+    unbuilt = "return [...document.querySelectorAll('.deferred')].filter(b => !b.children.length).length"
+    assert browser.driver.execute_script(unbuilt) == 2  # the maturity chart and the bond list
+    assert not browser.driver.find_elements(By.CSS_SELECTOR, "[id*='debt-bonds'] .ag-root-wrapper")
+    assert {r["bond_code"] for r in browser.grid_rows("debt-bonds")} == {"B2020", "B2024"}  # scrolled to it
+    browser.reveal_all()
+    assert browser.driver.execute_script(unbuilt) == 0 and browser.console_errors() == []
 
 
 def test_a_reader_clicks_from_the_overview_down_to_a_single_voucher_and_back_up(browser):
@@ -138,6 +162,7 @@ def test_no_page_scrolls_sideways_on_a_phone(browser):
         for path, title in [*PAGES, (f"/execution?dept={DEPT}&unit={UNIT}&func={FUNC}&econ={ECON}&quota={QUOTA}",
                                      "预算执行"), ("/alerts?alert=1", "预警中心")]:
             browser.open(f"{path}{'&' if '?' in path else '?'}{VIEW}", title)
+            browser.reveal_all()
             assert browser.horizontal_overflow() <= 0, path
     finally:
         browser.viewport(*DESKTOP)

@@ -1,8 +1,10 @@
 """The dashboard without a browser: amount formatting, the URL view, the queries and figures of the 数据接入
-page on a real store, the served HTML (nothing fetched from outside) and the `serve` command."""
+page on a real store, the served HTML (nothing fetched from outside), the first layout (the page a full load
+opens drawn in it) and the `serve` command."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -11,6 +13,8 @@ import plotly.graph_objects as go
 import pytest
 from click.testing import CliRunner
 
+from auth import audit
+from auth.principal import DEPUTY, MEMBER
 from cli.serve_cmd import gunicorn_argv, serve
 from dashboard import create_app
 from dashboard.figures.ingest import file_table, finding_rows, report_table, rule_rows, status_chart
@@ -18,7 +22,7 @@ from dashboard.format import WAN, YI, format_amount, in_unit, unit_for, yuan_fro
 from dashboard.queries import ingest as q
 from dashboard.queries.regions import choices, covered, region_tree
 from dashboard.state import View, merge_search, parse_search, parse_view, to_search
-from tests.auth_support import logged_in
+from tests.auth_support import components, logged_in
 from tests.dashboard_store import COUNTY, D1, D2, INFO_MESSAGE, MANIFEST_MESSAGE, OTHER, REFUSED, TOP, fill_feed
 from warehouse.db import open_store
 
@@ -191,6 +195,53 @@ def test_a_link_without_date_or_region_is_redirected_to_the_exact_view(client):
     assert client.get(f"/debt?date={D1}").headers["Location"] == f"/debt?date={D1}&region={TOP}"
     assert client.get(f"/debt?date={D1}&region={COUNTY}").status_code == 200
     assert client.get("/_dash-layout").status_code == 200  # only pages are redirected
+
+
+def _layout_for(client, page: str | None) -> dict:
+    """The layout the browser asks for when it loads `page` (its Referer), as {component id: props}."""
+    headers = {"Referer": f"http://localhost{page}"} if page else {}
+    response = client.get("/_dash-layout", headers=headers)
+    assert response.status_code == 200
+    return {json.dumps(c["props"]["id"], sort_keys=True) if isinstance(c["props"].get("id"), dict)
+            else c["props"].get("id"): c["props"] for c in components(response.get_json())}
+
+
+def _page_views(engine) -> list[tuple]:
+    return [(r["username"], r["target"], r["params"]) for r in audit.search(engine, action=audit.PAGE_VIEW)[1]]
+
+
+def test_a_page_load_gets_its_page_in_the_first_layout_with_the_view_in_the_controls_and_links(store_url):
+    engine = open_store(store_url)
+    fill_feed(engine)
+    client = logged_in(create_app(store_url), engine, MEMBER, "li")
+    search = f"?date={D1}&region={COUNTY}"
+    drawn = _layout_for(client, f"/ingest{search}")
+    assert drawn["_pages_location"]["pathname"] == "/ingest" and drawn["_pages_location"]["search"] == search
+    assert (drawn["url"]["pathname"], drawn["url"]["search"]) == ("/ingest", search)  # the router has nothing to do
+    assert drawn["page-title"]["children"] == "数据接入" and drawn["ingest-date"]["children"] == f"业务日期 {D1}"
+    assert drawn["_pages_store"]["data"] == {"title": "数据接入 · 预算联网监督分析平台"}
+    assert (drawn["as-of"]["value"], drawn["region"]["value"]) == (D1.isoformat(), COUNTY)
+    links = {props["id"]["index"]: props for props in drawn.values() if isinstance(props.get("id"), dict)
+             and props["id"].get("type") == "nav"}
+    assert links["/debt"]["href"] == f"/debt{search}" and links["/ingest"]["active"] and not links["/debt"]["active"]
+    assert _page_views(engine) == [("li", "/ingest", {"search": search})]  # recorded as the router records it
+
+    plain = _layout_for(client, None)  # no Referer: the router draws the page, as before
+    assert "page-title" not in plain and plain["_pages_content"].get("children") is None
+    assert "pathname" not in plain["_pages_location"] and "pathname" not in plain["url"]
+    assert len(_page_views(engine)) == 1
+
+
+def test_the_first_layout_draws_no_page_its_user_may_not_open(store_url):
+    engine = open_store(store_url)
+    fill_feed(engine)
+    deputy = logged_in(create_app(store_url), engine, DEPUTY, "dai")  # 甲县 (tests.auth_support.GRANTS)
+    assert "page-title" in _layout_for(deputy, f"/debt?date={D2}&region={COUNTY}")
+    for page in (f"/ingest?date={D2}&region={COUNTY}", f"/debt?date={D2}&region={OTHER}",
+                 f"/debt?date={D2}&region={TOP}", "/login", "/nowhere"):
+        layout = _layout_for(deputy, page)
+        assert "page-title" not in layout and "pathname" not in layout["_pages_location"], page
+    assert [target for _, target, _ in _page_views(engine)] == ["/debt"]
 
 
 def test_an_empty_store_serves_pages_without_a_view(store_url):

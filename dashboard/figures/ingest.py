@@ -107,9 +107,9 @@ def finding_rows(findings: list[dict]) -> list[dict]:
 
 RULE_COLUMNS = [
     {"field": "id", "headerName": "规则", "minWidth": 190},
-    {"field": "severity", "headerName": "级别", "width": 80},
+    {"field": "severity", "headerName": "级别", "width": 80, "flex": 0},
     {"field": "reports", "headerName": "适用报表"},
-    {"field": "cross_file", "headerName": "跨文件", "width": 90},
+    {"field": "cross_file", "headerName": "跨文件", "width": 90, "flex": 0},
     {"field": "message", "headerName": "说明", "minWidth": 320, "wrapText": True, "autoHeight": True},
 ]
 

@@ -51,7 +51,7 @@ def issue_table(issues: list[dict], overdue_ids: set[str]) -> tuple[list[dict], 
     columns, data, unit = listed_table("audit_issues", issues, ["issue_id", "unit_code", "category", "status",
                                                                 "deadline", "updated_date", "description"],
                                        "issue_amount", "涉及金额")
-    columns.insert(4, {"field": "overdue", "headerName": "逾期", "width": 80, "cellStyle": OVERDUE_CELLS})
+    columns.insert(4, {"field": "overdue", "headerName": "逾期", "width": 80, "flex": 0, "cellStyle": OVERDUE_CELLS})
     for d in data:
         d["overdue"] = "是" if d["issue_id"] in overdue_ids else "否"
     return columns, data, unit

@@ -16,6 +16,12 @@ from dashboard.theme import BRAND, FONT_FAMILY, ON_SEVERITY, SERIES, SEVERITY
 # A sequential single-hue scale for rates (light = little, dark = much): no warm colour, no severity.
 RATE_SCALE = [[0.0, BRAND[0]], [0.5, BRAND[4]], [1.0, BRAND[9]]]
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
+# The trace types the figures use: the plotly.js the dashboard serves (assets/plotly-dashboard.min.js, built by
+# dashboard/vendor/plotly/build.sh) draws these and no others.
+TRACE_TYPES = ("scatter", "bar", "treemap")
+# What a chart shows until its callback brings the figure: nothing. Without it plotly would first draw an empty
+# chart with default axes (ticks, labels, grid) in every chart's place, only to draw it all again a moment later.
+BLANK = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}}}
 
 
 def plain(text) -> str | None:
@@ -32,8 +38,16 @@ def _template() -> dict:
     return pio.templates[pio.templates.default].to_plotly_json()
 
 
+# Tick labels are drawn as they are: plotly's default for number and date axes ("hide past div") measures each
+# tick label in the page once drawn, a forced browser layout per label — about a tenth of a second of a chart
+# page's load, for labels that sit within the margins anyway.
+_AXIS = {"ticklabeloverflow": "allow"}
+
+
 def base_layout(**overrides) -> dict:
-    """The shared look; a figure may override any of it (e.g. its margins)."""
+    """The shared look; a figure may override any of it (e.g. its margins). An axis a figure sets is merged
+    with the shared axis settings (a figure without axes, like the treemap, draws none all the same)."""
+    axes = {axis: {**_AXIS, **overrides.pop(axis, {})} for axis in ("xaxis", "yaxis")}
     return {
         "template": _template(),
         "font": {"family": FONT_FAMILY, "size": 12},
@@ -44,6 +58,7 @@ def base_layout(**overrides) -> dict:
         "paper_bgcolor": "white",
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
         "separators": ".,",
+        **axes,
         **overrides,
     }
 

@@ -4,7 +4,8 @@ import dash
 from dash import Input, Output, callback, html
 
 from dashboard import store
-from dashboard.components import empty_state, graph, kpi, kpis, section, table_section, view_page
+from dashboard.components import (as_content, deferred_output, deferred_table, empty_state, graph, kpi, kpis, section,
+                                  table_body, table_section, view_page)
 from dashboard.exports import exporter
 from dashboard.figures.registers import AUDIT_FIELDS, family_table, grouped_bars, issue_table, listed_records
 from dashboard.format import format_amount, format_rate, yuan_from_fen
@@ -17,6 +18,7 @@ from indicators.scope import FULL
 
 NAME = "审计整改"
 TABLE, ISSUES = "audit-table", "audit-issues"
+ISSUES_HEIGHT = 420
 
 dash.register_page(__name__, path="/audit", name=NAME, title=f"{NAME} · 预算联网监督分析平台", order=6)
 
@@ -28,7 +30,8 @@ def layout(**query):
         html.Div(id="audit-kpis"),
         section("按问题类别：涉及金额与已整改金额", graph("audit-chart", 300)),
         table_section("整改概况（全辖，按类别）", TABLE, height=320),
-        table_section("问题清单（各问题截至所选日期的最新状态；逾期为未整改且已过整改期限）", ISSUES, height=420),
+        section("问题清单（各问题截至所选日期的最新状态；逾期为未整改且已过整改期限）",
+                deferred_table(ISSUES, ISSUES_HEIGHT)),  # built when the reader scrolls to it
         subtitle="审计查出问题的整改进度与逾期情况",
     )
 
@@ -62,14 +65,14 @@ def show_summary(view):
             f"金额单位：{unit}")
 
 
-@callback(Output(ISSUES, "columnDefs"), Output(ISSUES, "rowData"), Output(f"{ISSUES}-note", "children"),
-          Input("audit-view", "data"))
+@callback(deferred_output(ISSUES), Input("audit-view", "data"))
 def show_issues(view):
     engine = store.engine()
     issues = _issues(engine, view)
     overdue = {r["issue_id"] for r in _issues(engine, view, "overdue_issues")}
     columns, data, unit = issue_table(issues, overdue)
-    return columns, data, f"{len(issues)} 个问题，其中逾期 {len(overdue)} 个；金额单位：{unit}"
+    return as_content(table_body(ISSUES, text=f"{len(issues)} 个问题，其中逾期 {len(overdue)} 个；金额单位：{unit}",
+                                 columns=columns, rows=data, height=ISSUES_HEIGHT))
 
 
 @exporter(TABLE)

@@ -6,7 +6,8 @@ import dash
 from dash import Input, Output, State, callback, html, no_update
 
 from dashboard import store
-from dashboard.components import empty_state, graph, kpi, kpis, section, table_section, view_page
+from dashboard.components import (as_content, deferred, deferred_output, deferred_table, empty_state, graph, kpi,
+                                  kpis, section, table_body, table_section, view_page)
 from dashboard.exports import export_buttons, exporter
 from dashboard.figures.debt import (balance_chart, bond_records, bond_table, maturity_chart, risk_table,
                                     schedule_records, schedule_table, wall_records)
@@ -19,6 +20,7 @@ NAME = "政府债务"
 BOND = "bond"  # query parameter: the bond whose schedule is shown
 WALL_MONTHS = 36
 RISK, BONDS, SCHEDULE, WALL = "debt-risk", "debt-bonds", "debt-schedule", "debt-wall"
+WALL_HEIGHT, BONDS_HEIGHT = 300, 360
 
 dash.register_page(__name__, path="/debt", name=NAME, title=f"{NAME} · 预算联网监督分析平台", order=3)
 
@@ -31,8 +33,10 @@ def layout(**query):
         html.Div(id="debt-kpis"),
         section("债务余额与限额（按区划、债券类型；短横线为限额）", graph("debt-balance", 320)),
         table_section("风险指标（全辖，按区划与债券类型）", RISK, height=320),
-        section(f"到期分布：未来 {WALL_MONTHS // 12} 年每月到期本金", export_buttons(WALL), graph(WALL, 300)),
-        table_section("债券清单（点击一行查看还本付息计划）", BONDS, row_id="bond_code", height=360),
+        # Below the first screen: built when the reader scrolls to them (components.deferred). The schedule, empty
+        # until a bond is chosen (a click in the list above reopens the page with it), is drawn with the page.
+        section(f"到期分布：未来 {WALL_MONTHS // 12} 年每月到期本金", export_buttons(WALL), deferred(WALL, WALL_HEIGHT)),
+        section("债券清单（点击一行查看还本付息计划）", deferred_table(BONDS, BONDS_HEIGHT)),
         table_section(f"还本付息计划：{bond}" if bond else "还本付息计划（请在债券清单中选择一只债券）", SCHEDULE,
                       height=300),
         subtitle="债务余额与限额、债务率、利息支出率、偿债保障倍数与到期分布", bond=bond,
@@ -84,13 +88,14 @@ def _bonds(engine, query: dict) -> list[dict]:
     return bond_list(engine, view.as_of, view.region)
 
 
-@callback(Output(WALL, "figure"), Output(BONDS, "columnDefs"), Output(BONDS, "rowData"),
-          Output(f"{BONDS}-note", "children"), Input("debt-view", "data"))
+@callback(deferred_output(WALL), deferred_output(BONDS), Input("debt-view", "data"))
 def show_bonds(view):
     engine = store.engine()
     bonds = _bonds(engine, view)
     columns, data, unit = bond_table(bonds)
-    return maturity_chart(_wall(engine, view)), columns, data, f"{len(bonds)} 只债券；金额单位：{unit}"
+    return (as_content(graph(WALL, WALL_HEIGHT, maturity_chart(_wall(engine, view)))),
+            as_content(table_body(BONDS, text=f"{len(bonds)} 只债券；金额单位：{unit}", columns=columns, rows=data,
+                                  height=BONDS_HEIGHT, row_id="bond_code")))
 
 
 @exporter(BONDS)

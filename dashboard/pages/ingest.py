@@ -9,7 +9,8 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import store
-from dashboard.components import empty_state, grid, kpi, note, page, section
+from dashboard.components import (as_content, deferred, deferred_output, deferred_table, empty_state, graph, grid, kpi,
+                                  note, page, section, table_body)
 from dashboard.exports import export_buttons, exporter
 from dashboard.figures.ingest import (FINDING_COLUMNS, RULE_COLUMNS, file_table, finding_rows, report_table,
                                       rule_rows, status_chart)
@@ -21,6 +22,7 @@ from indicators.export import format_value
 NAME = "数据接入"
 TREND_DAYS = 30
 INFO = "info"  # query parameter: also show info findings
+FILES_HEIGHT, FINDINGS_HEIGHT, RULES_HEIGHT = 300, 420, 420
 
 dash.register_page(__name__, path="/ingest", name=NAME, title=f"{NAME} · 预算联网监督分析平台", order=9)
 
@@ -30,7 +32,7 @@ def _rule_catalogue():
         from ingest.rules import VALIDATION_RULES
     except ImportError:  # the catalogue ships with the ingest; without it the page still serves the feed
         return empty_state("校验规则目录尚未提供")
-    return grid("ingest-rules", RULE_COLUMNS, rule_rows(VALIDATION_RULES), height=420)
+    return grid("ingest-rules", RULE_COLUMNS, rule_rows(VALIDATION_RULES), height=RULES_HEIGHT)
 
 
 def layout(date=None, region=None, info=None, **_query):
@@ -46,15 +48,12 @@ def layout(date=None, region=None, info=None, **_query):
                   justify="space-between", gap="sm"),
         note("", id="ingest-last-run"),
         html.Div(id="ingest-kpis"),
-        section(f"近 {TREND_DAYS} 个业务日的文件状态",
-                dcc.Graph(id="ingest-trend", config={"displayModeBar": False, "responsive": True},
-                          style={"height": 260})),
+        section(f"近 {TREND_DAYS} 个业务日的文件状态", graph("ingest-trend", 260)),
         section("按报表", grid("ingest-reports", height=300)),
-        section("文件明细", export_buttons("ingest-files"), grid("ingest-files", height=300)),
-        section("问题清单", dmc.Group([note("", id="ingest-findings-note"), export_buttons("ingest-findings")],
-                                  justify="space-between", mb=4),
-                grid("ingest-findings", FINDING_COLUMNS, height=420)),
-        section("校验规则目录", _rule_catalogue()),
+        # Below the first screen: built when the reader scrolls to them (components.deferred).
+        section("文件明细", export_buttons("ingest-files"), deferred("ingest-files", FILES_HEIGHT)),
+        section("问题清单", deferred_table("ingest-findings", FINDINGS_HEIGHT)),
+        section("校验规则目录", deferred("ingest-rules", RULES_HEIGHT, content=_rule_catalogue())),
         subtitle="每个业务日各报表的到达、载入与拒收情况，以及校验发现的问题（文件、行、列、提供值、应为值）",
     )
 
@@ -81,17 +80,24 @@ def _last_run_text(run: dict | None) -> str:
             f"{run['date_to']}，{run['files']} 个文件，错误 {run['errors']}，警告 {run['warnings']}）")
 
 
+def _files(columns: list[dict], rows: list[dict]):
+    return as_content(grid("ingest-files", columns, rows, height=FILES_HEIGHT))
+
+
+def _findings(rows: list[dict], text: str):
+    return as_content(table_body("ingest-findings", text=text, columns=FINDING_COLUMNS, rows=rows,
+                                 height=FINDINGS_HEIGHT))
+
+
 @callback(Output("ingest-kpis", "children"), Output("ingest-trend", "figure"),
           Output("ingest-reports", "columnDefs"), Output("ingest-reports", "rowData"),
-          Output("ingest-files", "columnDefs"), Output("ingest-files", "rowData"),
-          Output("ingest-findings", "rowData"), Output("ingest-findings-note", "children"),
-          Output("ingest-last-run", "children"),
+          deferred_output("ingest-files"), deferred_output("ingest-findings"), Output("ingest-last-run", "children"),
           Input("ingest-view", "data"))
 def show_feed(view: dict):
     engine = store.engine()
     last_run = _last_run_text(q.last_run(engine))
     if not view["date"]:
-        return empty_state("请选择业务日期"), {}, [], [], [], [], [], "", last_run
+        return empty_state("请选择业务日期"), {}, [], [], _files([], []), _findings([], ""), last_run
     day = dt.date.fromisoformat(view["date"])
     regions = covered(region_tree(engine), view["region"])
     summary = q.report_summary(engine, day, regions)
@@ -99,8 +105,8 @@ def show_feed(view: dict):
     total, found = q.findings(engine, day, regions, severities)
     shown = f"共 {total:,} 条" + (f"，显示前 {len(found):,} 条" if total > len(found) else "")
     return (_kpis(summary), status_chart(q.daily_status(engine, day, TREND_DAYS, regions), day, TREND_DAYS),
-            *report_table(summary), *file_table(q.files(engine, day, regions)), finding_rows(found), shown,
-            last_run)
+            *report_table(summary), _files(*file_table(q.files(engine, day, regions))),
+            _findings(finding_rows(found), shown), last_run)
 
 
 @callback(Output("url", "search", allow_duplicate=True), Input("ingest-info", "checked"), State("url", "search"),

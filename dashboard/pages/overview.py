@@ -10,7 +10,8 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboard import store
-from dashboard.components import empty_state, graph, kpi, kpis, page, section, table_section
+from dashboard.components import (as_content, deferred_output, deferred_table, empty_state, graph, kpi, kpis, page,
+                                  section, table_body)
 from dashboard.exports import exporter
 from dashboard.figures.overview import behind_chart, behind_table, most_behind
 from dashboard.figures.progress import progress_curve
@@ -29,6 +30,7 @@ from indicators.snapshots import history
 NAME = "总览"
 BEHIND = "overview-behind"
 BEHIND_N = 10
+BEHIND_HEIGHT = 300
 GENERAL, FUND = "一般公共预算", "政府性基金预算"
 
 dash.register_page(__name__, path="/", name=NAME, title=f"{NAME} · 预算联网监督分析平台", order=0)
@@ -45,7 +47,7 @@ def layout(**query):
         section("累计支出进度：本年、上年与序时进度（含年末执行率预测区间）", graph("overview-curve", 300),
                 html.Div(id="overview-forecast")),
         section(f"执行进度最落后的部门（前 {BEHIND_N} 个，点击进入预算执行）", graph("overview-behind-chart", 320)),
-        table_section("落后部门明细（点击一行下钻）", BEHIND, row_id="code", height=300),
+        section("落后部门明细（点击一行下钻）", deferred_table(BEHIND, BEHIND_HEIGHT)),  # built when scrolled to
         subtitle="全辖预算执行、收入、债务、三公经费与预警的概况",
     )
 
@@ -105,13 +107,13 @@ def _behind_rows(engine, day: dt.date, region: str) -> list[dict]:
     return most_behind(level_rows(engine, day, Drill(region), region_tree(engine).top()), BEHIND_N)
 
 
-@callback(Output("overview-behind-chart", "figure"), Output(BEHIND, "columnDefs"), Output(BEHIND, "rowData"),
-          Output(f"{BEHIND}-note", "children"), Input("overview-view", "data"))
+@callback(Output("overview-behind-chart", "figure"), deferred_output(BEHIND), Input("overview-view", "data"))
 def show_behind(view):
     engine = store.engine()
     rows = _behind_rows(engine, *_day_region(view))
     columns, data, unit = behind_table(rows)
-    return behind_chart(rows), columns, data, f"金额单位：{unit}"
+    return behind_chart(rows), as_content(table_body(BEHIND, text=f"金额单位：{unit}", columns=columns, rows=data,
+                                                     height=BEHIND_HEIGHT, row_id="code"))
 
 
 @exporter(BEHIND)
@@ -128,11 +130,17 @@ def _to_execution(search: str, dept: str | None):
                                      "dept": dept})
 
 
-@callback(Output("url", "href", allow_duplicate=True), Input(BEHIND, "cellClicked"),
-          Input("overview-behind-chart", "clickData"), State("url", "search"), prevent_initial_call=True)
-def open_department(cell, bar, search):
-    """A department (row or bar) opens 预算执行 at that department's units."""
-    if cell and dash.ctx.triggered_id == BEHIND:
-        return _to_execution(search, cell.get("rowId"))
+# A department (row or bar) opens 预算执行 at that department's units. The row and the bar have a callback each:
+# the table is built only when scrolled to (components.deferred), and a callback must not wait on a part that is
+# not there yet together with one that is.
+@callback(Output("url", "href", allow_duplicate=True), Input(BEHIND, "cellClicked"), State("url", "search"),
+          prevent_initial_call=True)
+def open_department(cell, search):
+    return _to_execution(search, (cell or {}).get("rowId"))
+
+
+@callback(Output("url", "href", allow_duplicate=True), Input("overview-behind-chart", "clickData"),
+          State("url", "search"), prevent_initial_call=True)
+def open_department_bar(bar, search):
     points = (bar or {}).get("points") or [{}]
     return _to_execution(search, points[0].get("customdata"))

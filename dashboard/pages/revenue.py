@@ -6,7 +6,8 @@ import dash
 from dash import Input, Output, callback, html
 
 from dashboard import store
-from dashboard.components import empty_state, graph, kpi, kpis, section, table_section, view_page
+from dashboard.components import (as_content, deferred, deferred_output, deferred_table, empty_state, graph, kpi,
+                                  kpis, section, table_body, view_page)
 from dashboard.exports import exporter
 from dashboard.figures.progress import progress_curve
 from dashboard.figures.revenue import composition_chart, rate_chart, revenue_table
@@ -18,7 +19,8 @@ from indicators.snapshots import history
 from indicators.time import time_progress
 
 NAME = "收入"
-TABLE = "revenue-table"
+TABLE, RATES = "revenue-table", "revenue-rates"
+TABLE_HEIGHT, RATES_HEIGHT = 340, 280
 
 dash.register_page(__name__, path="/revenue", name=NAME, title=f"{NAME} · 预算联网监督分析平台", order=4)
 
@@ -30,8 +32,9 @@ def layout(**query):
         html.Div(id="revenue-kpis"),
         section("累计收入完成率：本年、上年与序时进度", graph("revenue-curve", 300)),
         section("收入结构：按资金性质的收入、预算与上年同期", graph("revenue-composition", 300)),
-        section("完成率、税收占比与同比增长（按资金性质）", graph("revenue-rates", 280)),
-        table_section("各区划收入（全辖）", TABLE, height=340),
+        # Below the first screen: built when the reader scrolls to them (components.deferred).
+        section("完成率、税收占比与同比增长（按资金性质）", deferred(RATES, RATES_HEIGHT)),
+        section("各区划收入（全辖）", deferred_table(TABLE, TABLE_HEIGHT)),
         subtitle="收入完成进度、结构、税收占比与同比",
     )
 
@@ -41,15 +44,22 @@ def _rows(engine, query: dict) -> list[dict]:
     return region_rows(engine, "revenue", view.as_of, view.region)
 
 
-@callback(Output("revenue-kpis", "children"), Output("revenue-composition", "figure"),
-          Output("revenue-rates", "figure"), Output(TABLE, "columnDefs"), Output(TABLE, "rowData"),
-          Output(f"{TABLE}-note", "children"), Input("revenue-view", "data"))
+def _rates(figure: dict | None):
+    return as_content(graph(RATES, RATES_HEIGHT, figure))
+
+
+def _table(columns: list[dict], data: list[dict], text: str):
+    return as_content(table_body(TABLE, text=text, columns=columns, rows=data, height=TABLE_HEIGHT))
+
+
+@callback(Output("revenue-kpis", "children"), Output("revenue-composition", "figure"), deferred_output(RATES),
+          deferred_output(TABLE), Input("revenue-view", "data"))
 def show_figures(view):
     rows = _rows(store.engine(), view)
     region = view["region"]
     total = pick(rows, region, fund_type=ALL)
     if total is None:
-        return empty_state("本区划没有收入数据"), {}, {}, [], [], ""
+        return empty_state("本区划没有收入数据"), {}, _rates(None), _table([], [], "")
     by_type = [r for r in rows if r["code"] == region and r["scope"] == FULL and r["fund_type"] != ALL]
     cards = kpis([kpi("收入", format_amount(yuan_from_fen(total["collected"]))),
                   kpi("收入预算", format_amount(yuan_from_fen(total["budget"]))),
@@ -58,7 +68,7 @@ def show_figures(view):
                   kpi("税收占比", format_rate(total["tax_share"])),
                   kpi("同比增长", format_rate(total["yoy"]))])
     columns, data, unit = revenue_table(rows)
-    return cards, composition_chart(by_type), rate_chart(by_type), columns, data, f"金额单位：{unit}"
+    return cards, composition_chart(by_type), _rates(rate_chart(by_type)), _table(columns, data, f"金额单位：{unit}")
 
 
 @exporter(TABLE)
