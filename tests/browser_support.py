@@ -52,6 +52,21 @@ return Object.keys(rows).sort((a, b) => a - b).map(k => rows[k]);
 """
 
 
+# Parts of a page below the first screen are built when they come near it (dashboard.components.deferred): a box
+# of class "deferred", empty until then, whose id holds the id of what it will hold.
+_REVEAL_JS = """
+const box = document.querySelector(".deferred[id*='\\"key\\":\\"" + arguments[0] + "\\"']");
+if (!box || box.children.length) return true;
+box.scrollIntoView({block: 'center'});
+return false;
+"""
+_REVEAL_ALL_JS = """
+const box = [...document.querySelectorAll('.deferred')].find(b => b.offsetParent !== null && !b.children.length);
+if (box) box.scrollIntoView({block: 'center'});
+return !box;
+"""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -123,8 +138,8 @@ class Browser:
             "const t = document.getElementById('page-title'); return t && t.innerText;") == title)
         self.wait_idle()
 
-    def wait(self, condition, message: str = ""):
-        return WebDriverWait(self.driver, WAIT_S, poll_frequency=0.1).until(condition, message)
+    def wait(self, condition, message: str = "", timeout: float = WAIT_S):
+        return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(condition, message)
 
     def wait_idle(self) -> None:
         self.wait(lambda d: d.execute_script(_IDLE_JS), "Dash callbacks still pending")
@@ -136,7 +151,21 @@ class Browser:
     def value(self, element_id: str) -> str:
         return self.driver.execute_script("return document.getElementById(arguments[0]).value;", element_id)
 
+    def reveal(self, part: str) -> None:
+        """When the page builds `part` (an element id, or a substring of it) only once it comes near the screen,
+        scroll to it and wait until it is built and its callbacks are done; otherwise nothing."""
+        self.wait(lambda d: d.execute_script(_REVEAL_JS, part), f"{part} not shown")
+        self.wait_idle()
+
+    def reveal_all(self) -> None:
+        """Scroll to every part of the page that is built only when it comes near the screen, until all are built
+        and no callback is pending (as a reader scrolling to the end of the page)."""
+        self.wait(lambda d: d.execute_script(_REVEAL_ALL_JS), "parts of the page not built")
+        self.wait_idle()
+
     def grid_rows(self, grid_id: str) -> list[dict]:
+        """The rows the grid draws (brought into view first, so a grid built on scrolling is there)."""
+        self.reveal(grid_id)
         return self.driver.execute_script(_GRID_ROWS_JS, grid_id)
 
     def console_errors(self) -> list[str]:
@@ -165,6 +194,8 @@ class Browser:
 
     def click_grid_row(self, grid_id: str, column: str, text: str) -> None:
         """Click the cell of `column` in the row of grid `grid_id` (an id substring) whose cell reads `text`."""
+        self.reveal(grid_id)
+
         def cell(driver):
             for element in driver.find_elements("css selector", f"[id*='{grid_id}'] .ag-cell[col-id='{column}']"):
                 if element.text.strip() == text and element.is_displayed():
