@@ -7,7 +7,8 @@ date) or the whole span at once (Evaluator.span), which must give what the dates
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Callable
 
@@ -32,6 +33,7 @@ class Evaluator:
     reads: str
     when: str
     span: Callable | None = None  # (Span, Rule) -> ({date: [Finding]}, {date: why skipped}): all dates at once
+    apart: bool = False  # a long span may run in a process of its own (alerts.forking): reads nothing the others write
 
 
 class Names:
@@ -133,6 +135,12 @@ class Span:
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+    def using(self, engine) -> Span:
+        """The same span, what is not loaded yet read through `engine` (a forked process's own)."""
+        vouchers = copy.copy(self.vouchers)
+        vouchers.engine = engine
+        return replace(self, engine=engine, vouchers=vouchers)
 
     def on_days(self) -> pd.DataFrame:
         """The PAY rows dated in the span."""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select
 
-from alerts import feed_rules, indicator_rules, ml_rule, payees, voucher_rules
+from alerts import feed_rules, forking, indicator_rules, ml_rule, payees, voucher_rules
 from alerts.context import Skipped, Span
 from alerts.in_force import rules_in_force
 from alerts.recording import record_span
@@ -74,17 +74,21 @@ def evaluate_span(engine, since: dt.date, until: dt.date, rules: RuleSet | None 
                                                      until))
     span = Span(engine, since, until, rules, loaded)
     timed("收款人首次付款登记", lambda: voucher_rules.payee_history_span(span))
+    enabled = rules.enabled()
+    # forked after the span's last write before recording: the forked rule's own writes then meet none
+    forked = {rule.id: forking.start(engine, lambda own, rule=rule: _evaluate_rule(span.using(own), rule))
+              for rule in enabled if EVALUATORS[rule.id].apart and forking.worth_forking(len(span.days))}
     summaries = {day: Summary(day, rules.source) for day in span.days}
     results: dict[dt.date, dict[str, list]] = {day: {} for day in span.days}
-    for rule in rules.enabled():
-        evaluator = EVALUATORS[rule.id]
+    for rule in sorted(enabled, key=lambda r: r.id in forked):  # the forked ones' results are waited for last
         try:
-            found, skipped = timed(rule.id, lambda: (evaluator.span or _date_by_date(evaluator.run))(span, rule))
+            found, skipped, seconds = forked[rule.id]() if rule.id in forked else _evaluate_rule(span, rule)
         except Exception as e:  # noqa: BLE001 — a rule's failure is reported, the other rules still run
             log.exception("alert rule %s failed on %s … %s", rule.id, since, until)
             for s in summaries.values():
                 s.errors[rule.id] = f"{type(e).__name__}: {e}"
             continue
+        timings[f"{rule.id}（另一进程）" if rule.id in forked else rule.id] = seconds
         for day, why in skipped.items():
             summaries[day].skipped[rule.id] = why
         for day, findings in found.items():
@@ -100,6 +104,13 @@ def evaluate_span(engine, since: dt.date, until: dt.date, rules: RuleSet | None 
              "new_alerts": s.new_alerts, "reopened": s.reopened, "skipped": s.skipped, "errors": s.errors}
             for s in summaries.values()])
     return list(summaries.values())
+
+
+def _evaluate_rule(span: Span, rule) -> tuple[dict, dict, float]:
+    """A rule's findings and skipped dates over the span, and the seconds it took."""
+    began, evaluator = time.monotonic(), EVALUATORS[rule.id]
+    found, skipped = (evaluator.span or _date_by_date(evaluator.run))(span, rule)
+    return found, skipped, time.monotonic() - began
 
 
 def _date_by_date(run):

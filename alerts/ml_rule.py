@@ -180,4 +180,4 @@ def ml_outlier_span(span: Span, rule: Rule):
 
 
 EVALUATORS = {"ML_OUTLIER": Evaluator(ml_outlier, f"当日凭证，由当月模型评分（模型以月初前 {TRAINING_MONTHS} 个月的凭证训练）",
-                                       DAILY, ml_outlier_span)}
+                                       DAILY, ml_outlier_span, apart=True)}

@@ -26,6 +26,7 @@ from alerts.context import DAILY, Context, Evaluator, Skipped, Span
 from alerts.findings import Finding, from_frame, graded
 from alerts.rules import Rule, RuleSet
 from indicators.facts import pay_sums, signed_amount
+from warehouse.db import writing
 from warehouse.schema import bgt, pay
 
 _CHUNK = 500
@@ -81,7 +82,7 @@ def payee_history(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     def compute():
         candidates = payees.first_payments(tests.counted_vouchers(ctx.today()))
-        with ctx.engine.begin() as conn:
+        with writing(ctx.engine).begin() as conn:  # reads, then writes: the write lock at BEGIN
             payees.seed(conn, ctx.day - dt.timedelta(days=1))
             stored = payees.known(conn, candidates["payee_account"])
             payees.record(conn, candidates, stored)
@@ -94,7 +95,7 @@ def payee_history_span(span: Span) -> None:
     each date (as that date alone would give it), the earliest recorded. Kept for payee_history's per-date view."""
     counted = span.once("counted_days", lambda: tests.counted_vouchers(span.on_days(), same_day=True))
     candidates = payees.first_payments(counted, per_day=True)
-    with span.engine.begin() as conn:
+    with writing(span.engine).begin() as conn:  # the ML ranking may be writing from its own process
         payees.seed(conn, span.since - dt.timedelta(days=1))
         stored = payees.known(conn, candidates["payee_account"])
         payees.record(conn, candidates.drop_duplicates(["payee_account", "payee_name"]), stored)

@@ -5,11 +5,13 @@ last_seen —, the alerts' events and each date's run record, on SQLite and on P
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from sqlalchemy import delete, select
 
 from alerts import engine as alert_engine
+from alerts import forking, ml
 from alerts.tables import (alert, alert_event, alert_evidence, alert_ml_month, alert_model, alert_payee, alert_run,
                            alert_sighting)
 from indicators.snapshots import refresh as refresh_snapshots
@@ -61,12 +63,15 @@ def forget_alerts(store) -> None:
             conn.execute(delete(table))
 
 
-def test_a_span_records_what_its_dates_one_by_one_record(demo_inbox, store, store_url):
+def test_a_span_records_what_its_dates_one_by_one_record(demo_inbox, store, store_url, monkeypatch):
     run_here([*ingest_args(store_url, demo_inbox, FIRST, LAST), "--no-refresh"])
     refresh_snapshots(store, SINCE, UNTIL)
     days = [SINCE + dt.timedelta(days=i) for i in range((UNTIL - SINCE).days + 1)]
 
-    alert_engine.evaluate_span(store, SINCE, UNTIL, DEFAULTS)
+    with monkeypatch.context() as m:  # as the command line runs it: the ML ranking in a forked process
+        m.setattr(forking, "worth_forking", lambda days: True)
+        summaries = alert_engine.evaluate_span(store, SINCE, UNTIL, DEFAULTS)
+    assert "ML_OUTLIER（另一进程）" in summaries[0].timings and not summaries[0].errors
     at_once = recorded(store)
     forget_alerts(store)
     for day in days:
@@ -81,3 +86,27 @@ def test_a_span_records_what_its_dates_one_by_one_record(demo_inbox, store, stor
     assert {"ML_OUTLIER", "EXEC_LAG", "SUPPLEMENT_HIGH", "SANGONG_OVER", "DEBT_RATIO", "PAY_OVER_QUOTA", "DUP_PAY",
             "SPLIT_PAY", "JUST_BELOW", "NEW_PAYEE_LARGE", "OFF_DAY_PAY", "PAYEE_CONCENTRATION"} <= fired, fired
     assert len(at_once["sightings"]) > 1000 and len({r[3] for r in at_once["sightings"]}) == len(days)
+
+
+@pytest.mark.parametrize("how, reported", [
+    ("raises", "ValueError: 模型损坏"),
+    ("dies", "并行评估进程意外退出（退出码 3）"),
+])
+def test_a_forked_rule_that_fails_is_reported_and_the_others_are_recorded(demo_inbox, store, store_url, monkeypatch,
+                                                                         how, reported):
+    run_here([*ingest_args(store_url, demo_inbox, FIRST, LAST), "--no-refresh"])
+    refresh_snapshots(store, SINCE, UNTIL)
+
+    def broken(*args, **kwargs):
+        if how == "raises":
+            raise ValueError("模型损坏")
+        os._exit(3)  # killed mid-work: nothing is sent back
+
+    monkeypatch.setattr(ml, "score_days", broken)  # what the forked process calls (fork copies the patch)
+    monkeypatch.setattr(forking, "worth_forking", lambda days: True)
+    summaries = alert_engine.evaluate_span(store, SINCE, UNTIL, DEFAULTS)
+
+    errors = {s.errors.get("ML_OUTLIER") for s in summaries}
+    assert len(errors) == 1 and reported in errors.pop(), errors
+    fired = {r[0] for r in recorded(store)["alerts"]}
+    assert "ML_OUTLIER" not in fired and {"DUP_PAY", "SPLIT_PAY", "EXEC_LAG"} <= fired, fired
