@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 from typing import Callable
 
@@ -25,8 +26,9 @@ MIN_DAYS = 28  # a span shorter than a month: the ML ranking scores it in about 
 
 
 def worth_forking(days: int) -> bool:
-    return (days >= MIN_DAYS and "fork" in multiprocessing.get_all_start_methods()
-            and threading.active_count() == 1)
+    """BUDGET_ALERT_FORK=0 keeps every rule in one process (a machine with one core, or little memory)."""
+    return (days >= MIN_DAYS and os.environ.get("BUDGET_ALERT_FORK", "1") != "0"
+            and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1)
 
 
 def start(engine, work: Callable) -> Callable:

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import delete, select
@@ -20,6 +24,7 @@ from tests.faults import ingest_args, run_here
 
 FIRST, LAST = "2025-09-01", "2025-12-31"  # the demo's deliveries: two months of history before the span
 SINCE, UNTIL = dt.date(2025, 11, 24), dt.date(2025, 12, 31)  # two ML months, two month ends, December
+ROOT = Path(__file__).resolve().parent.parent
 SUBJECT = (alert.c.rule_id, alert.c.subject_level, alert.c.subject_code)
 
 
@@ -110,3 +115,23 @@ def test_a_forked_rule_that_fails_is_reported_and_the_others_are_recorded(demo_i
     assert len(errors) == 1 and reported in errors.pop(), errors
     fired = {r[0] for r in recorded(store)["alerts"]}
     assert "ML_OUTLIER" not in fired and {"DUP_PAY", "SPLIT_PAY", "EXEC_LAG"} <= fired, fired
+
+
+def test_only_a_long_span_in_a_single_threaded_process_forks_unless_switched_off():
+    def asked(env: dict) -> str:  # a fresh process: the test process may hold other tests' threads
+        code = "from alerts import forking as f; print(f.worth_forking(f.MIN_DAYS), f.worth_forking(f.MIN_DAYS - 1))"
+        return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                              env={**{k: v for k, v in os.environ.items() if k != "BUDGET_ALERT_FORK"}, **env}
+                              ).stdout.strip()
+
+    assert asked({}) == "True False"
+    assert asked({"BUDGET_ALERT_FORK": "0"}) == "False False"
+    started, stop = threading.Event(), threading.Event()
+    other = threading.Thread(target=lambda: (started.set(), stop.wait()))
+    other.start()
+    try:
+        started.wait()
+        assert not forking.worth_forking(365)  # a lock that thread held at the fork would stay locked in the child
+    finally:
+        stop.set()
+        other.join()
