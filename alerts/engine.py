@@ -73,11 +73,13 @@ def evaluate_span(engine, since: dt.date, until: dt.date, rules: RuleSet | None 
     loaded = timed("读取凭证", lambda: LoadedVouchers(engine, since - dt.timedelta(days=voucher_rules.lookback(rules)),
                                                      until))
     span = Span(engine, since, until, rules, loaded)
-    timed("收款人首次付款登记", lambda: voucher_rules.payee_history_span(span))
+    timed("收款人历史", lambda: voucher_rules.seed_payees(span))
     enabled = rules.enabled()
-    # forked after the span's last write before recording: the forked rule's own writes then meet none
+    # forked after the long write of a store's first evaluation: the forked rule's own writes wait at most for
+    # the payees' short one below
     forked = {rule.id: forking.start(engine, lambda own, rule=rule: _evaluate_rule(span.using(own), rule))
               for rule in enabled if EVALUATORS[rule.id].apart and forking.worth_forking(len(span.days))}
+    timed("收款人首次付款登记", lambda: voucher_rules.payee_history_span(span))
     summaries = {day: Summary(day, rules.source) for day in span.days}
     results: dict[dt.date, dict[str, list]] = {day: {} for day in span.days}
     for rule in sorted(enabled, key=lambda r: r.id in forked):  # the forked ones' results are waited for last

@@ -14,9 +14,11 @@ feature's contribution is −log10 of it, and a voucher's score is its strongest
 W_OTHERS × the others'. It reads like the questions above — one very strange answer outranks several
 mildly odd ones — and every contribution is the reason shown, in Chinese, without re-scoring.
 
-The tail probabilities are robust to the anomalies in the training month itself: its vouchers are scored
-once, the TRIM most anomalous of them are left out and the tails are taken from the rest — what an ordinary
-voucher looks like, not one inflated by the very payments the model is meant to find.
+The tail probabilities are those of the last month's vouchers as they were described when that month was
+scored (against the previous month's model's memory), so a year re-evaluated reuses the features it has just
+computed. They are robust to the anomalies in that month itself: its vouchers are scored once, the TRIM most
+anomalous of them are left out and the tails are taken from the rest — what an ordinary voucher looks like,
+not one inflated by the very payments the model is meant to find.
 
 Every feature looks backwards: the model's memory (per payee, economic code and unit–payee pair, of the
 twelve months before its month) plus the vouchers since, counted by whole days (a voucher's features do not
@@ -126,12 +128,16 @@ class Memory:
                       -np.log10((moves + 1) / (from_main + codes)), float(np.log10(codes + 1)), pair)
 
 
+MODEL_VERSION = 2  # 2: tails from the last month's vouchers as they were scored, memory.end the month's first day
+
+
 @dataclass(frozen=True)
 class VoucherModel:
     memory: Memory
     tails: dict[str, np.ndarray]  # feature → sorted training values (its tail probabilities)
     limit_fen: int
     trained_through: dt.date
+    version: int = MODEL_VERSION  # a model stored by an older definition is trained again (alerts.ml_rule)
 
 
 NEVER = 1 << 40  # the `done` day of a voucher not refunded in full on a later day of its frame
@@ -291,16 +297,13 @@ def voucher_features(frame: pd.DataFrame, memory: Memory, limit_fen: int) -> pd.
     return out
 
 
-def train(pieces: list[Piece], tail: pd.DataFrame, tail_first: dt.date, *, limit_fen: int,
+def train(pieces: list[Piece], described: pd.DataFrame, month: dt.date, *, limit_fen: int,
           seed: int = 0) -> VoucherModel:
-    """A model from the pieces of the months before the one it scores, the last of them being the month of
-    `tail`: PAY rows from RECENT_DAYS before `tail_first` (its first day) to the day before the model's month.
-    The memory is every piece; the tail probabilities are those of the features of the last month's vouchers,
-    each described as a new voucher is: against the months before it and its own month's earlier days."""
-    v = _counted(tail)
-    first = int(np.datetime64(tail_first, "D").astype(np.int64))
-    end = int(v["day"].max()) + 1 if len(v) else first
-    features = voucher_features(v, Memory.of(pieces[:-1], first), limit_fen)[v["day"].to_numpy() >= first]
+    """The model that scores `month`: its memory is the pieces of the months before it; its tail probabilities
+    are those of the features of the last of those months' vouchers as they were scored (`described`: describe()
+    against the memory of the months before that one, the previous month's model's), TRIM most anomalous left
+    out."""
+    features = described[FEATURE_NAMES]
     if len(features) > TRAINING_SAMPLE:
         features = features.sample(TRAINING_SAMPLE, random_state=seed)
     tails = {name: np.sort(features[name].to_numpy()) for name in FEATURE_NAMES}
@@ -309,8 +312,12 @@ def train(pieces: list[Piece], tail: pd.DataFrame, tail_first: dt.date, *, limit
         score = combined(contributions(first_pass, features))
         features = features[score <= np.quantile(score, 1 - TRIM)]
         tails = {name: np.sort(features[name].to_numpy()) for name in FEATURE_NAMES}
-    last = v["pay_date"].max().date() if len(v) else tail_first
-    return VoucherModel(memory=Memory.of(pieces, end), tails=tails, limit_fen=limit_fen, trained_through=last)
+    return VoucherModel(memory=Memory.of(pieces, day_number(month)), tails=tails, limit_fen=limit_fen,
+                        trained_through=month - dt.timedelta(days=1))
+
+
+def day_number(day: dt.date) -> int:
+    return int(np.datetime64(day, "D").astype(np.int64))
 
 
 def month_pieces(history: pd.DataFrame) -> list[Piece]:
@@ -321,12 +328,16 @@ def month_pieces(history: pd.DataFrame) -> list[Piece]:
 
 
 def train_model(history: pd.DataFrame, *, limit_fen: int, seed: int = 0) -> VoucherModel:
-    """A model of the PAY vouchers in `history` (with their refunds), its last calendar month as the tail."""
+    """The model of the month after the PAY vouchers in `history` (with their refunds), its last calendar month
+    described against the months before it."""
     dates = pd.to_datetime(history["pay_date"])
     last = dates.max()
     tail_first = dt.date(last.year, last.month, 1)
+    pieces = month_pieces(history)
     tail = history[dates >= pd.Timestamp(tail_first - dt.timedelta(days=RECENT_DAYS))]
-    return train(month_pieces(history), tail, tail_first, limit_fen=limit_fen, seed=seed)
+    _, described = describe(Memory.of(pieces[:-1], day_number(tail_first)), limit_fen, tail, tail_first)
+    month = (pd.Timestamp(tail_first) + pd.offsets.MonthBegin(1)).date()
+    return train(pieces, described, month, limit_fen=limit_fen, seed=seed)
 
 
 def contributions(model: VoucherModel, features: pd.DataFrame) -> np.ndarray:
@@ -344,25 +355,33 @@ def combined(parts: np.ndarray) -> np.ndarray:
     return strongest + W_OTHERS * (parts.sum(axis=1) - strongest)
 
 
-def score_days(model: VoucherModel, pay: pd.DataFrame, first: dt.date, *, explain_top: int) -> pd.DataFrame:
-    """Anomaly scores of the counted vouchers of `pay` dated from `first` on, each day ranked on its own, the
-    `explain_top` highest of each day with their reasons.
-
-    `pay`: PAY rows (refunds included) from RECENT_DAYS before `first` (the model's memory covers what is
-    older) to the last day to score. Returns ref, region_code, unit_code, voucher_no, pay_date, amount_fen,
-    score, rank (within its day), reasons (list of (feature, Chinese label, value text, contribution)) and
-    reason_text, sorted by day and rank.
-    """
+def describe(memory: Memory, limit_fen: int, pay: pd.DataFrame, first: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The counted vouchers of `pay` dated from `first` on, each as of its own day, and their FEATURES against
+    `memory`. `pay`: PAY rows (refunds included) from RECENT_DAYS before `first` (the memory covers what is
+    older) to the last day to describe."""
     v = _counted(pay, as_of_each_day=True)
-    features = voucher_features(v, model.memory, model.limit_fen)
+    features = voucher_features(v, memory, limit_fen)
     new = v["pay_date"].to_numpy() >= np.datetime64(first)
-    parts = contributions(model, features[new])
-    out = v.loc[new, ["ref", "region_code", "unit_code", "voucher_no", "pay_date", "amount_fen"]].copy()
+    return v[new], features[new]
+
+
+def score_days(model: VoucherModel, pay: pd.DataFrame, first: dt.date, *, explain_top: int) -> pd.DataFrame:
+    """Anomaly scores of the counted vouchers of `pay` dated from `first` on (`pay` as describe() reads it),
+    each day ranked on its own, the `explain_top` highest of each day with their reasons (rank)."""
+    return rank(model, *describe(model.memory, model.limit_fen, pay, first), explain_top=explain_top)
+
+
+def rank(model: VoucherModel, v: pd.DataFrame, features: pd.DataFrame, *, explain_top: int) -> pd.DataFrame:
+    """The described vouchers `v` (describe()) scored. Returns ref, region_code, unit_code, voucher_no, pay_date,
+    amount_fen, score, rank (within its day), reasons (list of (feature, Chinese label, value text,
+    contribution)) and reason_text, sorted by day and rank."""
+    parts = contributions(model, features)
+    out = v[["ref", "region_code", "unit_code", "voucher_no", "pay_date", "amount_fen"]].copy()
     out["score"] = combined(parts)
     out = out.sort_values(["pay_date", "score", "ref"], ascending=[True, False, True], kind="stable")
     out["rank"] = out.groupby("pay_date").cumcount() + 1
     top = out.index[out["rank"].to_numpy() <= explain_top]
-    position = pd.Series(np.arange(int(new.sum())), index=v.index[new]).loc[top].to_numpy()
+    position = pd.Series(np.arange(len(v)), index=v.index).loc[top].to_numpy()
     rows = features.loc[top].to_dict("records")  # plain rows: a pandas row per explained voucher costs more
     reasons = [_reasons(parts[j], row) for j, row in zip(position, rows)]
     out["reasons"] = pd.Series(reasons, index=top, dtype=object).reindex(out.index)

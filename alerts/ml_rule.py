@@ -66,21 +66,27 @@ def piece_of(engine, month: dt.date, vouchers=None):
     return piece
 
 
-def train_month(engine, month: dt.date, limit_fen: int, vouchers=None):
-    """Train and store the model that scores `month`'s dates; None when the history is too short."""
+def train_month(engine, month: dt.date, limit_fen: int, vouchers=None, described=None):
+    """Train and store the model that scores `month`'s dates; None when the history is too short. `described`:
+    the features of the previous month's vouchers as they were scored (a span that scored that whole month
+    hands them on), else computed here — the same, since that month's model's memory is the sum of the pieces."""
     from alerts import ml  # the model is imported only when there is something to learn
 
-    months = _months_before(month, TRAINING_MONTHS)
+    months = _months_before(month, TRAINING_MONTHS + 1)  # and the month before them: the previous model's
     pieces = [piece_of(engine, m, vouchers) for m in months]
-    if sum(p.vouchers for p in pieces) < MIN_TRAINING_VOUCHERS:
+    if sum(p.vouchers for p in pieces[1:]) < MIN_TRAINING_VOUCHERS:
         return None
-    tail = _window(engine, vouchers, months[-1] - dt.timedelta(days=ml.RECENT_DAYS), month - dt.timedelta(days=1))
-    model = ml.train(pieces, tail, months[-1], limit_fen=limit_fen)
+    last = months[-1]
+    if described is None:
+        memory = ml.Memory.of(pieces[:-1], ml.day_number(last))
+        recent = _window(engine, vouchers, last - dt.timedelta(days=ml.RECENT_DAYS), month - dt.timedelta(days=1))
+        _, described = ml.describe(memory, limit_fen, recent, last)
+    model = ml.train(pieces[1:], described, month, limit_fen=limit_fen)
     with engine.begin() as conn:
         conn.execute(delete(alert_model).where(alert_model.c.month == month))
-        conn.execute(insert(alert_model).values(month=month, trained_at=dt.datetime.now(), trained_from=months[0],
+        conn.execute(insert(alert_model).values(month=month, trained_at=dt.datetime.now(), trained_from=months[1],
                                                 trained_through=month - dt.timedelta(days=1),
-                                                vouchers=sum(p.vouchers for p in pieces),
+                                                vouchers=sum(p.vouchers for p in pieces[1:]),
                                                 model=pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)))
     return model
 
@@ -96,9 +102,9 @@ def forget(engine, since: dt.date) -> None:
 _loaded: dict = {}  # store → (month, trained_at, model): the model in use, unpickled once, not every day
 
 
-def model_for(engine, day: dt.date, limit_fen: int, vouchers=None):
-    """The model of `day`'s month: stored, else trained — and trained again when stored by a version that asked
-    other questions (a feature added since has no tail in it)."""
+def model_for(engine, day: dt.date, limit_fen: int, vouchers=None, described=None):
+    """The model of `day`'s month: stored, else trained (train_month) — and trained again when stored by an older
+    definition (a feature added since has no tail in it)."""
     from alerts import ml
 
     month, store = month_of(day), str(engine.url)
@@ -108,8 +114,8 @@ def model_for(engine, day: dt.date, limit_fen: int, vouchers=None):
             return _loaded[store][2]
         blob = conn.scalar(select(alert_model.c.model).where(alert_model.c.month == month))
     model = pickle.loads(blob) if blob is not None else None
-    if model is None or list(model.tails) != ml.FEATURE_NAMES:
-        model = train_month(engine, month, limit_fen, vouchers)
+    if model is None or list(model.tails) != ml.FEATURE_NAMES or getattr(model, "version", 1) != ml.MODEL_VERSION:
+        model = train_month(engine, month, limit_fen, vouchers, described)
     if model is None:
         raise Skipped(f"{month:%Y-%m} 之前 {TRAINING_MONTHS} 个月的凭证不足 {MIN_TRAINING_VOUCHERS} 笔，无法训练模型")
     with engine.connect() as conn:
@@ -134,17 +140,26 @@ def _findings(ctx: Context, rule: Rule, scored: pd.DataFrame) -> list[Finding]:
     return out
 
 
+DESCRIBED = "ml_described"  # span cache: (month, its vouchers' features as scored), for the next month's model
+
+
 def _score(ctx: Context, rule: Rule, days: list[dt.date]) -> tuple[dict, dict]:
     """Findings of `days` (one month, with vouchers), scored together."""
     from alerts import ml
 
     limit = ctx.rules.param("procurement_limit_yuan")
+    month = month_of(days[0])
+    before, described = ctx.cache.pop(DESCRIBED, (None, None))
     try:
-        model = model_for(ctx.engine, days[0], limit, ctx.vouchers)
+        model = model_for(ctx.engine, days[0], limit, ctx.vouchers,
+                          described if before == month_of(month - dt.timedelta(days=1)) else None)
     except Skipped as e:
         return {}, {day: str(e) for day in days}
     frame = ctx.vouchers.window(days[0] - dt.timedelta(days=ml.RECENT_DAYS), days[-1])
-    scored = ml.score_days(model, frame, days[0], explain_top=rule.param("top_count"))
+    v, features = ml.describe(model.memory, model.limit_fen, frame, days[0])
+    if ctx.span_days and ctx.span_days[0] <= month < _next_month(month) <= ctx.span_days[-1] + dt.timedelta(days=1):
+        ctx.cache[DESCRIBED] = (month, features)  # the whole month: the next month's model learns from it
+    scored = ml.rank(model, v, features, explain_top=rule.param("top_count"))
     found = {day: [] for day in days}
     for day, part in scored.groupby(scored["pay_date"].dt.date):
         found[day] = _findings(ctx, rule, part)

@@ -90,13 +90,20 @@ def payee_history(ctx: Context) -> tuple[pd.DataFrame, pd.DataFrame]:
     return ctx.once(("payees", ctx.day), compute)
 
 
+def seed_payees(span: Span) -> None:
+    """The first payments before the span, read from the store's history on its first evaluation (a long write:
+    done before a rule is forked, alerts.engine)."""
+    with writing(span.engine).begin() as conn:
+        payees.seed(conn, span.since - dt.timedelta(days=1))
+
+
 def payee_history_span(span: Span) -> None:
     """The first payments of the span's dates, recorded at once: each (account, name) pair's first voucher of
-    each date (as that date alone would give it), the earliest recorded. Kept for payee_history's per-date view."""
+    each date (as that date alone would give it), the earliest recorded. Kept for payee_history's per-date view.
+    The payees before the span are seeded (seed_payees)."""
     counted = span.once("counted_days", lambda: tests.counted_vouchers(span.on_days(), same_day=True))
     candidates = payees.first_payments(counted, per_day=True)
-    with writing(span.engine).begin() as conn:  # the ML ranking may be writing from its own process
-        payees.seed(conn, span.since - dt.timedelta(days=1))
+    with writing(span.engine).begin() as conn:  # the ML ranking may be writing from its own process: a short wait
         stored = payees.known(conn, candidates["payee_account"])
         payees.record(conn, candidates.drop_duplicates(["payee_account", "payee_name"]), stored)
     span.cache[("payees", "span")] = (stored, candidates)

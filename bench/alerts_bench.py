@@ -96,16 +96,16 @@ def ml_scoring(engine, year: int, n: int) -> dict:
     import pandas as pd
 
     from alerts import ml
-    from alerts.ml_rule import _months_before, piece_of
+    from alerts.ml_rule import TRAINING_MONTHS, _months_before, piece_of, train_month
     from alerts.vouchers import read_window
 
     month = dt.date(year, 7, 1)
-    months = _months_before(month, 12)
+    months = _months_before(month, TRAINING_MONTHS)
     started = time.monotonic()
-    pieces = [piece_of(engine, m) for m in months]
-    tail = read_window(engine, months[-1] - dt.timedelta(days=ml.RECENT_DAYS), month - dt.timedelta(days=1))
-    model = ml.train(pieces, tail, months[-1], limit_fen=100_000_000)
+    model = train_month(engine, month, 100_000_000)
     trained = time.monotonic() - started
+    pieces = [piece_of(engine, m) for m in months]
+    tail = read_window(engine, months[-1], month - dt.timedelta(days=1))
     pool = tail[tail["amount_fen"] > 0]
     if pool.empty:
         raise SystemExit(f"no vouchers in the store in the month before {month}")

@@ -23,7 +23,9 @@ from tests.alert_support import DEFAULTS
 from tests.faults import ingest_args, run_here
 
 FIRST, LAST = "2025-09-01", "2025-12-31"  # the demo's deliveries: two months of history before the span
-SINCE, UNTIL = dt.date(2025, 11, 24), dt.date(2025, 12, 31)  # two ML months, two month ends, December
+# two ML months — November whole, so the span's model of December learns from the features it scored November
+# with, which evaluating the dates one by one computes again —, two month ends, December
+SINCE, UNTIL = dt.date(2025, 11, 1), dt.date(2025, 12, 31)
 ROOT = Path(__file__).resolve().parent.parent
 SUBJECT = (alert.c.rule_id, alert.c.subject_level, alert.c.subject_code)
 
@@ -107,7 +109,7 @@ def test_a_forked_rule_that_fails_is_reported_and_the_others_are_recorded(demo_i
             raise ValueError("模型损坏")
         os._exit(3)  # killed mid-work: nothing is sent back
 
-    monkeypatch.setattr(ml, "score_days", broken)  # what the forked process calls (fork copies the patch)
+    monkeypatch.setattr(ml, "rank", broken)  # what the forked process calls (fork copies the patch)
     monkeypatch.setattr(forking, "worth_forking", lambda days: True)
     summaries = alert_engine.evaluate_span(store, SINCE, UNTIL, DEFAULTS)
 
@@ -135,3 +137,17 @@ def test_only_a_long_span_in_a_single_threaded_process_forks_unless_switched_off
     finally:
         stop.set()
         other.join()
+
+
+def test_a_span_trains_the_next_month_on_the_features_it_scored_a_whole_month_with(demo_inbox, store, store_url,
+                                                                                  monkeypatch):
+    run_here([*ingest_args(store_url, demo_inbox, FIRST, LAST), "--no-refresh"])
+    described = []
+    real = ml.describe
+    monkeypatch.setattr(ml, "describe", lambda memory, limit, pay, first: described.append(first)
+                        or real(memory, limit, pay, first))
+    monkeypatch.setattr(forking, "worth_forking", lambda days: False)  # counted in this process
+    alert_engine.evaluate_span(store, SINCE, UNTIL, DEFAULTS)
+    # November's model describes October (not in the span); November and December are scored; December's model
+    # reuses November's as scored instead of describing it again
+    assert described == [dt.date(2025, 10, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1)], described
