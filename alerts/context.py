@@ -136,11 +136,13 @@ class Span:
             self.cache[key] = compute()
         return self.cache[key]
 
-    def using(self, engine) -> Span:
-        """The same span, what is not loaded yet read through `engine` (a forked process's own)."""
+    def using(self, engine, since: dt.date | None = None, until: dt.date | None = None) -> Span:
+        """The span, or its dates [since, until], on the vouchers already read, what is not loaded yet read
+        through `engine` (a forked process's own)."""
         vouchers = copy.copy(self.vouchers)
         vouchers.engine = engine
-        return replace(self, engine=engine, vouchers=vouchers)
+        return replace(self, engine=engine, vouchers=vouchers, since=since or self.since, until=until or self.until,
+                       cache={})
 
     def on_days(self) -> pd.DataFrame:
         """The PAY rows dated in the span."""

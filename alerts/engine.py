@@ -77,14 +77,16 @@ def evaluate_span(engine, since: dt.date, until: dt.date, rules: RuleSet | None 
     enabled = rules.enabled()
     # forked after the long write of a store's first evaluation: the forked rule's own writes wait at most for
     # the payees' short one below
-    forked = {rule.id: forking.start(engine, lambda own, rule=rule: _evaluate_rule(span.using(own), rule))
+    forked = {rule.id: [forking.start(engine, lambda own, rule=rule, part=part: _evaluate_rule(span.using(own, *part),
+                                                                                              rule))
+                        for part in forking.parts(since, until)]
               for rule in enabled if EVALUATORS[rule.id].apart and forking.worth_forking(len(span.days))}
     timed("收款人首次付款登记", lambda: voucher_rules.payee_history_span(span))
     summaries = {day: Summary(day, rules.source) for day in span.days}
     results: dict[dt.date, dict[str, list]] = {day: {} for day in span.days}
     for rule in sorted(enabled, key=lambda r: r.id in forked):  # the forked ones' results are waited for last
         try:
-            found, skipped, seconds = forked[rule.id]() if rule.id in forked else _evaluate_rule(span, rule)
+            found, skipped, seconds = _joined(forked[rule.id]) if rule.id in forked else _evaluate_rule(span, rule)
         except Exception as e:  # noqa: BLE001 — a rule's failure is reported, the other rules still run
             log.exception("alert rule %s failed on %s … %s", rule.id, since, until)
             for s in summaries.values():
@@ -113,6 +115,24 @@ def _evaluate_rule(span: Span, rule) -> tuple[dict, dict, float]:
     began, evaluator = time.monotonic(), EVALUATORS[rule.id]
     found, skipped = (evaluator.span or _date_by_date(evaluator.run))(span, rule)
     return found, skipped, time.monotonic() - began
+
+
+def _joined(waits: list) -> tuple[dict, dict, float]:
+    """A rule's results over the forked parts of a span (alerts.forking.parts), every part waited for, and the
+    longest part's seconds; the first part's error if one failed."""
+    outcomes, error = [], None
+    for wait in waits:
+        try:
+            outcomes.append(wait())
+        except Exception as e:  # noqa: BLE001 — raised once every part has ended
+            error = error or e
+    if error is not None:
+        raise error
+    found, skipped = {}, {}
+    for part_found, part_skipped, _ in outcomes:
+        found.update(part_found)
+        skipped.update(part_skipped)
+    return found, skipped, max(seconds for _, _, seconds in outcomes)
 
 
 def _date_by_date(run):

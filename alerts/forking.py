@@ -12,17 +12,33 @@ which have threads, evaluate the same rules in order — with the same findings.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import multiprocessing
 import os
 import threading
 from typing import Callable
 
+import pandas as pd
+
 from warehouse.db import make_engine
 
 log = logging.getLogger("alerts")
 
 MIN_DAYS = 28  # a span shorter than a month: the ML ranking scores it in about a second, not worth a process
+PARTS = 2  # forked processes a long span's rule is cut into (parts)
+
+
+def parts(since: dt.date, until: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The span cut into PARTS runs of whole months, one forked process each: a year's ML ranking is the longest
+    of the runs, so two halves beside the parent's rules keep two cores busy (the second half first learns the
+    months the first is scoring, a few seconds more)."""
+    months = pd.period_range(since, until, freq="M")
+    if len(months) < PARTS:
+        return [(since, until)]
+    cuts = [months[len(months) * k // PARTS].start_time.date() for k in range(1, PARTS)]
+    starts, ends = [since, *cuts], [c - dt.timedelta(days=1) for c in cuts] + [until]
+    return list(zip(starts, ends))
 
 
 def worth_forking(days: int) -> bool:

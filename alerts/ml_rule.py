@@ -15,6 +15,7 @@ import pickle
 
 import pandas as pd
 from sqlalchemy import delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from alerts.context import DAILY, Context, Evaluator, Skipped, Span
 from alerts.findings import Finding, shown
@@ -60,9 +61,13 @@ def piece_of(engine, month: dt.date, vouchers=None):
         return pickle.loads(blob)
     piece = ml.month_pieces(_window(engine, vouchers, month, _next_month(month) - dt.timedelta(days=1)))
     piece = piece[0] if piece else ml.Piece.of(ml._counted(ml._EMPTY))
-    with engine.begin() as conn:
-        conn.execute(insert(alert_ml_month).values(month=month, computed_at=dt.datetime.now(), vouchers=piece.vouchers,
-                                                   piece=pickle.dumps(piece, protocol=pickle.HIGHEST_PROTOCOL)))
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(alert_ml_month).values(month=month, computed_at=dt.datetime.now(),
+                                                       vouchers=piece.vouchers,
+                                                       piece=pickle.dumps(piece, protocol=pickle.HIGHEST_PROTOCOL)))
+    except IntegrityError:  # another process (a span's other part) stored the same piece meanwhile
+        pass
     return piece
 
 

@@ -151,3 +151,12 @@ def test_a_span_trains_the_next_month_on_the_features_it_scored_a_whole_month_wi
     # November's model describes October (not in the span); November and December are scored; December's model
     # reuses November's as scored instead of describing it again
     assert described == [dt.date(2025, 10, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1)], described
+
+
+def test_a_long_span_is_forked_in_runs_of_whole_months():
+    d = dt.date
+    assert forking.parts(d(2025, 1, 1), d(2025, 12, 31)) == [(d(2025, 1, 1), d(2025, 6, 30)),
+                                                             (d(2025, 7, 1), d(2025, 12, 31))]
+    assert forking.parts(d(2025, 1, 15), d(2025, 11, 20)) == [(d(2025, 1, 15), d(2025, 5, 31)),
+                                                              (d(2025, 6, 1), d(2025, 11, 20))]
+    assert forking.parts(d(2025, 12, 1), d(2025, 12, 31)) == [(d(2025, 12, 1), d(2025, 12, 31))]
