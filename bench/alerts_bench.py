@@ -211,7 +211,7 @@ demo store: **{vouchers:,} vouchers** ({first} to {last}), SQLite.
 | a day's evaluation after its T+1 batch, {late} (median of {N_DAYS} working days) | **{median(late_days):.1f}** | ≤ 10 |
 | the same days of {early} (the store holding {early - first.year} year(s) of history before them, not {late - first.year}) | {median(early_days):.1f} | ratio {data['flatness_late_vs_early']:.2f} (flat: ≈ 1) |
 | a month end ({month_end['date']}: the year statistics too) | {month_end['seconds']:.1f} | |
-| full re-evaluation of {year}: `app.py refresh --only alerts` ({year_vouchers:,} vouchers, 365 dates, every rule, its 12 ML models trained again; the ML ranking in a second process) | **{year_seconds:,.0f}** | ≤ 120 |
+| full re-evaluation of {year}: `app.py refresh --only alerts` ({year_vouchers:,} vouchers, 365 dates, every rule, its 12 ML models trained again; the ML ranking forked beside the other rules) | **{year_seconds:,.0f}** | ≤ 120 |
 | … the same again with every rule in one process (`BUDGET_ALERT_FORK=0`), measured right after | {year_one_process:,.0f} | ratio {year_seconds / year_one_process:.2f} |
 | ML scoring of {scoring['scored']:,} vouchers (features, scores, reasons of the top 50) | **{scoring['scoring_seconds']:.1f}** | ≤ 60 |
 | ML training of a month's model (twelve stored month pieces, {scoring['training_vouchers']:,} vouchers, and the month before's vouchers) | {scoring['training_seconds']:.1f} | once a month |
