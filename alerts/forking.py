@@ -1,8 +1,9 @@
 """A rule's span evaluated in a forked process, beside the other rules.
 
 A year re-evaluated is mostly two long, independent runs on one core each: the ML ranking (twelve months
-trained and scored) and the other rules. Forked once the span's vouchers are read, the ML ranking uses the
-machine's second core and shares those vouchers with the parent without reading or copying them again.
+trained and scored) and the other rules. Forked once the span's vouchers are read, in runs of whole months
+(parts), the ML ranking uses the machine's other core beside the parent's rules and shares those vouchers
+without reading or copying them again.
 
 The parent closes its pooled connections before the fork and the child opens its own engine (SQLite forbids
 carrying an open connection into a child; a PostgreSQL session cannot be shared either); the child ends with
