@@ -312,11 +312,11 @@ def train(pieces: list[Piece], described: pd.DataFrame, month: dt.date, *, limit
         score = combined(contributions(first_pass, features))
         features = features[score <= np.quantile(score, 1 - TRIM)]
         tails = {name: np.sort(features[name].to_numpy()) for name in FEATURE_NAMES}
-    return VoucherModel(memory=Memory.of(pieces, day_number(month)), tails=tails, limit_fen=limit_fen,
+    return VoucherModel(memory=Memory.of(pieces, _day_number(month)), tails=tails, limit_fen=limit_fen,
                         trained_through=month - dt.timedelta(days=1))
 
 
-def day_number(day: dt.date) -> int:
+def _day_number(day: dt.date) -> int:
     return int(np.datetime64(day, "D").astype(np.int64))
 
 
@@ -335,9 +335,9 @@ def train_model(history: pd.DataFrame, *, limit_fen: int, seed: int = 0) -> Vouc
     tail_first = dt.date(last.year, last.month, 1)
     pieces = month_pieces(history)
     tail = history[dates >= pd.Timestamp(tail_first - dt.timedelta(days=RECENT_DAYS))]
-    _, described = describe(Memory.of(pieces[:-1], day_number(tail_first)), limit_fen, tail, tail_first)
     month = (pd.Timestamp(tail_first) + pd.offsets.MonthBegin(1)).date()
-    return train(pieces, described, month, limit_fen=limit_fen, seed=seed)
+    return train(pieces, described_month(pieces[:-1], limit_fen, tail, tail_first), month, limit_fen=limit_fen,
+                 seed=seed)
 
 
 def contributions(model: VoucherModel, features: pd.DataFrame) -> np.ndarray:
@@ -363,6 +363,12 @@ def describe(memory: Memory, limit_fen: int, pay: pd.DataFrame, first: dt.date) 
     features = voucher_features(v, memory, limit_fen)
     new = v["pay_date"].to_numpy() >= np.datetime64(first)
     return v[new], features[new]
+
+
+def described_month(before: list[Piece], limit_fen: int, pay: pd.DataFrame, first: dt.date) -> pd.DataFrame:
+    """The features of the month from `first` as that month's model described them (describe() against the
+    memory of the pieces `before` it): what the next month's model learns its tails from (train)."""
+    return describe(Memory.of(before, _day_number(first)), limit_fen, pay, first)[1]
 
 
 def score_days(model: VoucherModel, pay: pd.DataFrame, first: dt.date, *, explain_top: int) -> pd.DataFrame:

@@ -83,9 +83,8 @@ def train_month(engine, month: dt.date, limit_fen: int, vouchers=None, described
         return None
     last = months[-1]
     if described is None:
-        memory = ml.Memory.of(pieces[:-1], ml.day_number(last))
         recent = _window(engine, vouchers, last - dt.timedelta(days=ml.RECENT_DAYS), month - dt.timedelta(days=1))
-        _, described = ml.describe(memory, limit_fen, recent, last)
+        described = ml.described_month(pieces[:-1], limit_fen, recent, last)
     model = ml.train(pieces[1:], described, month, limit_fen=limit_fen)
     with engine.begin() as conn:
         conn.execute(delete(alert_model).where(alert_model.c.month == month))
@@ -162,7 +161,7 @@ def _score(ctx: Context, rule: Rule, days: list[dt.date]) -> tuple[dict, dict]:
         return {}, {day: str(e) for day in days}
     frame = ctx.vouchers.window(days[0] - dt.timedelta(days=ml.RECENT_DAYS), days[-1])
     v, features = ml.describe(model.memory, model.limit_fen, frame, days[0])
-    if ctx.span_days and ctx.span_days[0] <= month < _next_month(month) <= ctx.span_days[-1] + dt.timedelta(days=1):
+    if ctx.span_days and ctx.span_days[0] <= month and _next_month(month) <= ctx.span_days[-1] + dt.timedelta(days=1):
         ctx.cache[DESCRIBED] = (month, features)  # the whole month: the next month's model learns from it
     scored = ml.rank(model, v, features, explain_top=rule.param("top_count"))
     found = {day: [] for day in days}

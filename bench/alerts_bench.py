@@ -95,17 +95,20 @@ def ml_scoring(engine, year: int, n: int) -> dict:
     the year before repeated under new voucher numbers until there are n) as one day."""
     import pandas as pd
 
+    from sqlalchemy import select
+
     from alerts import ml
-    from alerts.ml_rule import TRAINING_MONTHS, _months_before, piece_of, train_month
+    from alerts.ml_rule import train_month
+    from alerts.tables import alert_model
     from alerts.vouchers import read_window
 
     month = dt.date(year, 7, 1)
-    months = _months_before(month, TRAINING_MONTHS)
     started = time.monotonic()
     model = train_month(engine, month, 100_000_000)
     trained = time.monotonic() - started
-    pieces = [piece_of(engine, m) for m in months]
-    tail = read_window(engine, months[-1], month - dt.timedelta(days=1))
+    with engine.connect() as conn:  # the vouchers of its twelve months, as the model's record counts them
+        training_vouchers = conn.scalar(select(alert_model.c.vouchers).where(alert_model.c.month == month))
+    tail = read_window(engine, dt.date(year, 6, 1), month - dt.timedelta(days=1))
     pool = tail[tail["amount_fen"] > 0]
     if pool.empty:
         raise SystemExit(f"no vouchers in the store in the month before {month}")
@@ -117,7 +120,7 @@ def ml_scoring(engine, year: int, n: int) -> dict:
     new["pay_date"] = pd.Timestamp(month)
     started = time.monotonic()
     scored = ml.score_vouchers(model, new, explain_top=50)
-    return {"training_vouchers": sum(p.vouchers for p in pieces), "training_seconds": trained, "scored": len(scored),
+    return {"training_vouchers": training_vouchers, "training_seconds": trained, "scored": len(scored),
             "scoring_seconds": time.monotonic() - started}
 
 
