@@ -4,9 +4,9 @@
         --inbox /work/bench-data/pg/t1-s2.6/inbox --ingest 2026-11-23:2026-11-25 --users 50 --seconds 300
 
 The pages' callback requests are recorded once in a real browser (bench/dashboard_bench.py capture); each
-simulated user then loads pages in a loop, as a browser does: the page, then its callbacks in the recorded
-order, each with an account of its own (created through auth.users) and its own session, logged in through
-/login. While they run, `app.py ingest` loads the next business dates (with its refresh: indicator snapshots
+simulated user (bench/load_users.py, run by locust) then loads pages in a loop, as a browser does: the page,
+then its callbacks in the recorded order, then a pause to read it (`--think`, none by default), each with an
+account of its own (created through auth.users) and its own session, logged in through /login. While they run, `app.py ingest` loads the next business dates (with its refresh: indicator snapshots
 and alerts), as the nightly T+1 job would. Every request's latency is kept with the time it started,
 so the figures are given for the whole run and for the part during which the ingest was running.
 """
@@ -16,14 +16,11 @@ import argparse
 import datetime as dt
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +28,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench.report import machine, write_section  # noqa: E402
 
-UPDATE = "/_dash-update-component"
 PASSWORD = "Load-bench-2026!"
 
 
@@ -42,27 +38,10 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-class User:
-    """One simulated person: the headers of its own logged-in session (cookies and the CSRF header Dash sends)."""
-
-    def __init__(self, base: str, headers: dict):
-        self.base, self.headers = base, headers
-
-    def get(self, path: str) -> None:
-        with urllib.request.urlopen(urllib.request.Request(self.base + path, headers=self.headers),
-                                    timeout=60) as response:
-            response.read()
-
-    def post(self, body: dict) -> None:
-        request = urllib.request.Request(self.base + UPDATE, data=json.dumps(body).encode(),
-                                         headers={"Content-Type": "application/json", **self.headers})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            response.read()
-
-
-def make_users(engine, base: str, n: int) -> list[User]:
-    """The simulated users, each logged in through /login with an account of its own (a committee member, who
-    may open every page and region), created through auth.users the first time."""
+def make_accounts(engine, base: str, n: int) -> list[dict]:
+    """The simulated users' logged-in sessions (cookies and the CSRF header Dash sends), each logged in through
+    /login with an account of its own (a committee member, who may open every page and region), created through
+    auth.users the first time."""
     from auth.principal import MEMBER
     from auth.users import add_user, get_user
     from tests.auth_support import http_login
@@ -72,37 +51,27 @@ def make_users(engine, base: str, n: int) -> list[User]:
         missing = [name for name in names if get_user(conn, name) is None]
     for name in missing:
         add_user(engine, name, MEMBER, password=PASSWORD)
-    return [User(base, http_login(base, name, PASSWORD)) for name in names]
+    return [http_login(base, name, PASSWORD) for name in names]
 
 
-def run_users(users: list[User], pages: list[str], query: str, bodies: dict, seconds: float) -> dict:
-    """Each user loads page after page (the page, then its callbacks) until the time is up."""
-    started = time.monotonic()
-    deadline = started + seconds
-    lock = threading.Lock()
-    samples, errors = [], []  # (start offset s, seconds)
-
-    def loop(k: int, user: User) -> None:
-        while time.monotonic() < deadline:
-            path = pages[k % len(pages)]
-            k += 1
-            steps = [lambda: user.get(f"{path}?{query}")] + [lambda b=b: user.post(b) for b in bodies.get(path, [])]
-            for step in steps:
-                at = time.monotonic()
-                try:
-                    step()
-                    with lock:
-                        samples.append((at - started, time.monotonic() - at))
-                except (urllib.error.URLError, OSError, TimeoutError) as exc:
-                    with lock:
-                        errors.append((at - started, f"{path}: {exc}"))
-
-    threads = [threading.Thread(target=loop, args=(k, user), daemon=True) for k, user in enumerate(users)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return {"samples": samples, "errors": errors, "seconds": time.monotonic() - started}
+def run_users(base: str, accounts: list[dict], pages: list[str], query: str, bodies: dict, seconds: float,
+              think: tuple[float, float]) -> dict:
+    """The users of bench/load_users.py run by locust in a process of its own until the time is up (a page view
+    under way then runs to its end); every request as (start, epoch s; seconds) and the errors likewise."""
+    with tempfile.TemporaryDirectory() as tmp:
+        plan, out = Path(tmp) / "plan.json", Path(tmp) / "samples.jsonl"
+        plan.write_text(json.dumps({"base": base, "accounts": accounts, "pages": pages, "query": query,
+                                    "bodies": bodies, "think": think}), encoding="utf-8")
+        started = time.time()
+        subprocess.run([sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_users.py"), "--headless",
+                        "--users", str(len(accounts)), "--spawn-rate", str(len(accounts)), "--run-time",
+                        f"{seconds:.0f}s", "--stop-timeout", "120", "--only-summary", "--loglevel", "WARNING"],
+                       env=dict(os.environ, LOAD_PLAN=str(plan), LOAD_SAMPLES=str(out)), cwd=ROOT)
+        ended = time.time()
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    samples = [(r["at"], r["ms"] / 1000) for r in rows if r["error"] is None]
+    errors = [(r["at"], r["error"]) for r in rows if r["error"] is not None]
+    return {"samples": samples, "errors": errors, "started": started, "seconds": ended - started}
 
 
 def summary(samples: list[tuple[float, float]], errors: list, window: tuple[float, float] | None = None) -> dict:
@@ -159,15 +128,27 @@ def ingest_in_background(url: str, inbox: Path, dates: list[str], started: float
         env = dict(os.environ, PYTHONPATH=str(ROOT), BUDGET_QUARANTINE=tempfile.mkdtemp(prefix="load-quarantine-"))
         out["runs"] = []
         for day in dates:
-            at = time.monotonic()
+            at = time.time()
             proc = subprocess.run([sys.executable, str(ROOT / "app.py"), "ingest", "--inbox", str(inbox), "--from",
                                    day, "--to", day, "--db", url, "--quiet"], env=env, capture_output=True, text=True)
-            out["runs"].append({"date": day, "start_s": at - started, "seconds": time.monotonic() - at,
+            out["runs"].append({"date": day, "start_s": at - started, "seconds": time.time() - at,
                                 "returncode": proc.returncode, "tail": (proc.stdout + proc.stderr)[-400:]})
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return thread
+
+
+TITLES = {False: "## 负载 / Load: concurrent users while the T+1 ingest runs (`python bench/load_bench.py`)",
+          True: "## 负载（含浏览间隔）/ Load with think time: concurrent users reading pages while the T+1 ingest runs "
+                "(`python bench/load_bench.py --think 1-5`)"}
+
+
+def _pause(think: tuple[float, float]) -> str:
+    if think[1] <= 0:
+        return "with no think time (each user asks for the next page as soon as the last has arrived: a stress run)"
+    return (f"then reads it for {think[0]:g}–{think[1]:g} s (locust's `between`, uniformly drawn) before the next "
+            "page")
 
 
 def markdown(data: dict) -> str:
@@ -181,7 +162,7 @@ def markdown(data: dict) -> str:
                 f"**{s['errors']}** |")
 
     return "\n".join([
-        "## 负载 / Load: concurrent users while the T+1 ingest runs (`python bench/load_bench.py`)", "",
+        TITLES[data["think"][1] > 0], "",
         f"{data['users']} simulated users for {data['planned_seconds']:.0f} s (the run lasted {data['seconds']:.0f} s: "
         "a page view started before the end runs to its end, each request waiting up to 60 s) against "
         "`python app.py serve --workers "
@@ -190,7 +171,8 @@ def markdown(data: dict) -> str:
         f"{data['load_after']:.1f} after the run. Each user has an account of its own and logs in through "
         "/login before the run (a committee member: every page and region). "
         "Each user loads the ten pages in turn, each page followed by the callback requests its browser makes "
-        "(recorded once in Chromium), with no think time. Meanwhile `app.py ingest` loads the next business "
+        f"(recorded once in Chromium), {_pause(data['think'])}. The users are run by locust "
+        "(FastHttpUser, in a process of its own). Meanwhile `app.py ingest` loads the next business "
         f"dates with its refresh (indicator snapshots and alerts): {ingest}.", "",
         "| requests | n | p50 ms | p95 ms | p99 ms | max ms | errors |", "|---|---:|---:|---:|---:|---:|---:|",
         row("all", total), row("while the ingest ran", during), row("after it", data["after_ingest"]), "",
@@ -223,12 +205,15 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=300)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--think", default="0-0", help="seconds a user reads a page before the next, MIN-MAX "
+                    "(default 0-0: a stress run; 1-5 for people reading)")
     ap.add_argument("--date", help="the view's as-of date (default: the newest business date before the ingest)")
     ap.add_argument("--region", help="the view's region (default: the top region)")
     ap.add_argument("--capture-db", help="record the pages' requests on this store (default: --db), e.g. when the "
                     "large store's pages outlast the browser's patience while it is busy")
     args = ap.parse_args()
     url = resolve_url(args.db)
+    think = tuple(float(v) for v in args.think.split("-"))
 
     from sqlalchemy import func, select
 
@@ -245,25 +230,27 @@ def main() -> None:
     dates = [(first + dt.timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
     bodies = record(resolve_url(args.capture_db or url), query, args.workers)
     with tempfile.TemporaryDirectory() as tmp, served(url, Path(tmp) / "serve.log", workers=args.workers) as base:
-        users = make_users(engine, base, args.users)
+        accounts = make_accounts(engine, base, args.users)
         print(f"{args.users} users for {args.seconds:.0f} s with the ingest of {dates} …", flush=True)
         load_before, ingest = os.getloadavg()[0], {}
-        started = time.monotonic()
+        started = time.time()
         thread = ingest_in_background(url, args.inbox, dates, started, ingest)
-        run = run_users(users, [p for p, _ in PAGES], query, bodies, args.seconds)
+        run = run_users(base, accounts, [p for p, _ in PAGES], query, bodies, args.seconds, think)
         thread.join()
         load_after = os.getloadavg()[0]
+    run["samples"] = [(at - started, s) for at, s in run["samples"]]
+    run["errors"] = [(at - started, e) for at, e in run["errors"]]
     runs = ingest["runs"]
     window = (runs[0]["start_s"], runs[-1]["start_s"] + runs[-1]["seconds"])
     data = {"machine": machine(), "backend": "PostgreSQL" if url.startswith("postgresql") else "SQLite",
             "store": url.rsplit("/", 1)[-1], "vouchers": vouchers, "query": query, "users": args.users,
-            "seconds": run["seconds"], "planned_seconds": args.seconds, "workers": args.workers,
+            "seconds": run["seconds"], "planned_seconds": args.seconds, "workers": args.workers, "think": think,
             "load_before": load_before, "load_after": load_after, "ingest": ingest,
             "all": summary(run["samples"], run["errors"]),
             "during_ingest": summary(run["samples"], run["errors"], window),
             "after_ingest": summary(run["samples"], run["errors"], (window[1], float("inf"))),
             "error_samples": [e[1] for e in run["errors"][:5]], "measured_on": dt.date.today().isoformat()}
-    write_section("load", markdown(data), data)
+    write_section("load_think" if think[1] > 0 else "load", markdown(data), data)
     print(markdown(data))
 
 
