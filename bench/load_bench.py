@@ -57,7 +57,8 @@ def make_accounts(engine, base: str, n: int) -> list[dict]:
 def run_users(base: str, accounts: list[dict], pages: list[str], query: str, bodies: dict, seconds: float,
               think: tuple[float, float]) -> dict:
     """The users of bench/load_users.py run by locust in a process of its own until the time is up (a page view
-    under way then runs to its end); every request as (start, epoch s; seconds) and the errors likewise."""
+    under way then runs to its end); every request as (start, epoch s; seconds; what was asked: the page, or its
+    callbacks) and the errors as (start; the error)."""
     with tempfile.TemporaryDirectory() as tmp:
         plan, out = Path(tmp) / "plan.json", Path(tmp) / "samples.jsonl"
         plan.write_text(json.dumps({"base": base, "accounts": accounts, "pages": pages, "query": query,
@@ -69,12 +70,12 @@ def run_users(base: str, accounts: list[dict], pages: list[str], query: str, bod
                        env=dict(os.environ, LOAD_PLAN=str(plan), LOAD_SAMPLES=str(out)), cwd=ROOT)
         ended = time.time()
         rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    samples = [(r["at"], r["ms"] / 1000) for r in rows if r["error"] is None]
+    samples = [(r["at"], r["ms"] / 1000, r["name"]) for r in rows if r["error"] is None]
     errors = [(r["at"], r["error"]) for r in rows if r["error"] is not None]
     return {"samples": samples, "errors": errors, "started": started, "seconds": ended - started}
 
 
-def summary(samples: list[tuple[float, float]], errors: list, window: tuple[float, float] | None = None) -> dict:
+def summary(samples: list[tuple[float, float, str]], errors: list, window: tuple[float, float] | None = None) -> dict:
     if window:
         samples = [s for s in samples if window[0] <= s[0] <= window[1]]
         errors = [e for e in errors if window[0] <= e[0] <= window[1]]
@@ -82,6 +83,15 @@ def summary(samples: list[tuple[float, float]], errors: list, window: tuple[floa
     ms = lambda v: None if v is None else round(v * 1000, 1)  # noqa: E731
     return {"requests": len(values), "p50_ms": ms(percentile(values, 0.5)), "p95_ms": ms(percentile(values, 0.95)),
             "p99_ms": ms(percentile(values, 0.99)), "max_ms": ms(max(values, default=None)), "errors": len(errors)}
+
+
+def by_request(samples: list[tuple[float, float, str]]) -> list[dict]:
+    """Each kind of request (a page, or a page's callbacks) with its percentiles, slowest p95 first."""
+    kinds: dict[str, list] = {}
+    for sample in samples:
+        kinds.setdefault(sample[2], []).append(sample)
+    return sorted(({"name": name, **summary(found, [])} for name, found in kinds.items()),
+                  key=lambda r: -r["p95_ms"])
 
 
 def next_dates_inbox(source: Path, target: Path, dates: list[str]) -> Path:
@@ -176,7 +186,11 @@ def markdown(data: dict) -> str:
         f"dates with its refresh (indicator snapshots and alerts): {ingest}.", "",
         "| requests | n | p50 ms | p95 ms | p99 ms | max ms | errors |", "|---|---:|---:|---:|---:|---:|---:|",
         row("all", total), row("while the ingest ran", during), row("after it", data["after_ingest"]), "",
-        f"Goal: p95 ≤ 1,000 ms and no errors. Error samples: {data['error_samples'] or 'none'}."])
+        f"Goal: p95 ≤ 1,000 ms and no errors. Error samples: {data['error_samples'] or 'none'}.", "",
+        "Slowest requests over the whole run (a page's HTML, or its callbacks together):", "",
+        "| request | n | p50 ms | p95 ms | p99 ms |", "|---|---:|---:|---:|---:|",
+        *(f"| {r['name']} | {r['requests']:,} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} |"
+          for r in data["by_request"][:5])])
 
 
 def record(url: str, query: str, workers: int) -> dict:
@@ -238,7 +252,7 @@ def main() -> None:
         run = run_users(base, accounts, [p for p, _ in PAGES], query, bodies, args.seconds, think)
         thread.join()
         load_after = os.getloadavg()[0]
-    run["samples"] = [(at - started, s) for at, s in run["samples"]]
+    run["samples"] = [(at - started, s, name) for at, s, name in run["samples"]]
     run["errors"] = [(at - started, e) for at, e in run["errors"]]
     runs = ingest["runs"]
     window = (runs[0]["start_s"], runs[-1]["start_s"] + runs[-1]["seconds"])
@@ -249,7 +263,7 @@ def main() -> None:
             "all": summary(run["samples"], run["errors"]),
             "during_ingest": summary(run["samples"], run["errors"], window),
             "after_ingest": summary(run["samples"], run["errors"], (window[1], float("inf"))),
-            "error_samples": [e[1] for e in run["errors"][:5]], "measured_on": dt.date.today().isoformat()}
+            "by_request": by_request(run["samples"]), "error_samples": [e[1] for e in run["errors"][:5]], "measured_on": dt.date.today().isoformat()}
     write_section("load_think" if think[1] > 0 else "load", markdown(data), data)
     print(markdown(data))
 

@@ -24,7 +24,7 @@ _out = open(os.environ["LOAD_SAMPLES"], "a", encoding="utf-8", buffering=1)
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, response=None, context=None, exception=None,
             start_time=None, url=None, **kwargs):
-    _out.write(json.dumps({"at": start_time, "ms": response_time, "page": (context or {}).get("page"),
+    _out.write(json.dumps({"at": start_time, "ms": response_time, "name": name,
                            "error": None if exception is None else f"{name}: {exception!r}"[:300]}) + "\n")
 
 

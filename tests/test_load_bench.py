@@ -62,7 +62,8 @@ def test_users_view_pages_with_their_callbacks_each_in_its_own_session(server):
     assert posts and all(path == "/_dash-update-component" and body == BODIES["/debt"][0]
                          for _, path, _, body in posts)
     assert len(run["samples"]) == len(Recorder.seen)
-    assert all(before <= at <= before + run["seconds"] and 0 <= seconds < 60 for at, seconds in run["samples"])
+    assert all(before <= at <= before + run["seconds"] and 0 <= seconds < 60 for at, seconds, _ in run["samples"])
+    assert {name for _, _, name in run["samples"]} == {"/", "/debt", "/debt callback"}
 
 
 def test_failed_requests_are_counted_as_errors_with_their_page(server):
@@ -76,5 +77,5 @@ def test_failed_requests_are_counted_as_errors_with_their_page(server):
 
 def test_think_time_spaces_a_users_page_views(server):
     run = run_users(server, ACCOUNTS[:1], PAGES, "date=2026-01-31", {}, seconds=2, think=(0.5, 0.5))
-    starts = sorted(at for at, _ in run["samples"])
+    starts = sorted(at for at, _, _ in run["samples"])
     assert 2 <= len(starts) <= 6 and all(b - a >= 0.45 for a, b in zip(starts, starts[1:]))
