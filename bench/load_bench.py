@@ -1,13 +1,14 @@
 """Load benchmark: N simulated users against `python app.py serve --workers W` while a T+1 ingest runs.
 
-    python bench/load_bench.py --db postgresql://postgres@127.0.0.1/budget_10m \
-        --inbox /work/bench-data/pg/t1-s2.6/inbox --ingest 2026-11-23:2026-11-25 --users 50 --seconds 300
+    python bench/load_bench.py --db postgresql://postgres@127.0.0.1/budget_s32 \
+        --inbox /work/bench-data/s32/inbox --ingest 2026-02-01:2026-02-02 --users 50 --seconds 300 [--think 1-5]
 
 The pages' callback requests are recorded once in a real browser (bench/dashboard_bench.py capture); each
 simulated user (bench/load_users.py, run by locust) then loads pages in a loop, as a browser does: the page,
 then its callbacks in the recorded order, then a pause to read it (`--think`, none by default), each with an
-account of its own (created through auth.users) and its own session, logged in through /login. While they run, `app.py ingest` loads the next business dates (with its refresh: indicator snapshots
-and alerts), as the nightly T+1 job would. Every request's latency is kept with the time it started,
+account of its own (created through auth.users) and its own session, logged in through /login. While they
+run, `app.py ingest` loads the next business dates (with its refresh: indicator snapshots and alerts), as the
+nightly T+1 job would. Every request's latency is kept with the time it started,
 so the figures are given for the whole run and for the part during which the ingest was running.
 """
 from __future__ import annotations
@@ -172,7 +173,7 @@ def markdown(data: dict) -> str:
                 f"**{s['errors']}** |")
 
     return "\n".join([
-        TITLES[data["think"][1] > 0], "",
+        f"{TITLES[data['think'][1] > 0]}: {data['store']}", "",
         f"{data['users']} simulated users for {data['planned_seconds']:.0f} s (the run lasted {data['seconds']:.0f} s: "
         "a page view started before the end runs to its end, each request waiting up to 60 s) against "
         "`python app.py serve --workers "
@@ -219,6 +220,8 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=300)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--section", help="the section of docs/performance.md to write (default: load, or load_think "
+                    "with a think time), e.g. one per store")
     ap.add_argument("--think", default="0-0", help="seconds a user reads a page before the next, MIN-MAX "
                     "(default 0-0: a stress run; 1-5 for people reading)")
     ap.add_argument("--date", help="the view's as-of date (default: the newest business date before the ingest)")
@@ -263,8 +266,9 @@ def main() -> None:
             "all": summary(run["samples"], run["errors"]),
             "during_ingest": summary(run["samples"], run["errors"], window),
             "after_ingest": summary(run["samples"], run["errors"], (window[1], float("inf"))),
-            "by_request": by_request(run["samples"]), "error_samples": [e[1] for e in run["errors"][:5]], "measured_on": dt.date.today().isoformat()}
-    write_section("load_think" if think[1] > 0 else "load", markdown(data), data)
+            "by_request": by_request(run["samples"]), "error_samples": [e[1] for e in run["errors"][:5]],
+            "measured_on": dt.date.today().isoformat()}
+    write_section(args.section or ("load_think" if think[1] > 0 else "load"), markdown(data), data)
     print(markdown(data))
 
 
