@@ -73,7 +73,7 @@ def run_users(base: str, accounts: list[dict], pages: list[str], query: str, bod
         rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     samples = [(r["at"], r["ms"] / 1000, r["name"]) for r in rows if r["error"] is None]
     errors = [(r["at"], r["error"]) for r in rows if r["error"] is not None]
-    return {"samples": samples, "errors": errors, "started": started, "seconds": ended - started}
+    return {"samples": samples, "errors": errors, "seconds": ended - started}
 
 
 def summary(samples: list[tuple[float, float, str]], errors: list, window: tuple[float, float] | None = None) -> dict:
