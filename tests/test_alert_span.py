@@ -95,30 +95,6 @@ def test_a_span_records_what_its_dates_one_by_one_record(demo_inbox, store, stor
     assert len(at_once["sightings"]) > 1000 and len({r[3] for r in at_once["sightings"]}) == len(days)
 
 
-@pytest.mark.parametrize("how, reported", [
-    ("raises", "ValueError: 模型损坏"),
-    ("dies", "并行评估进程意外退出（退出码 3）"),
-])
-def test_a_forked_rule_that_fails_is_reported_and_the_others_are_recorded(demo_inbox, store, store_url, monkeypatch,
-                                                                         how, reported):
-    run_here([*ingest_args(store_url, demo_inbox, FIRST, LAST), "--no-refresh"])
-    refresh_snapshots(store, SINCE, UNTIL)
-
-    def broken(*args, **kwargs):
-        if how == "raises":
-            raise ValueError("模型损坏")
-        os._exit(3)  # killed mid-work: nothing is sent back
-
-    monkeypatch.setattr(ml, "rank", broken)  # what the forked process calls (fork copies the patch)
-    monkeypatch.setattr(forking, "worth_forking", lambda days: True)
-    summaries = alert_engine.evaluate_span(store, SINCE, UNTIL, DEFAULTS)
-
-    errors = {s.errors.get("ML_OUTLIER") for s in summaries}
-    assert len(errors) == 1 and reported in errors.pop(), errors
-    fired = {r[0] for r in recorded(store)["alerts"]}
-    assert "ML_OUTLIER" not in fired and {"DUP_PAY", "SPLIT_PAY", "EXEC_LAG"} <= fired, fired
-
-
 def test_only_a_long_span_in_a_single_threaded_process_forks_unless_switched_off():
     def asked(env: dict) -> str:  # a fresh process: the test process may hold other tests' threads
         code = "from alerts import forking as f; print(f.worth_forking(f.MIN_DAYS), f.worth_forking(f.MIN_DAYS - 1))"
