@@ -31,6 +31,7 @@ from indicators.scope import ALL
 WIDTH = 720  # px at scale 1 (the text width at the dashboard's type size); drawn at twice that for print
 SCALE = 2
 TIMEOUT_S = 120  # one chart, on a busy machine
+CLOSE_S = 30  # seconds the browser is given to close
 BEHIND_N = 10
 
 
@@ -122,7 +123,10 @@ class Renderer:
     def __exit__(self, *exc) -> None:
         try:
             browser = self._browser.result()  # a browser still starting is waited for, then closed: none is left
-            self._run(browser.__aexit__(None, None, None))
+            # bounded: closing once hung for minutes after every chart was drawn (the drawings are already made)
+            self._run(asyncio.wait_for(browser.__aexit__(None, None, None), CLOSE_S))
+        except TimeoutError:
+            pass
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
