@@ -27,22 +27,22 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import machine, write_section  # noqa: E402
+from warehouse.schema import pay  # noqa: E402
 
-SECONDARY = ("ix_pay_amount", "ix_pay_date", "ix_pay_quota", "ix_pay_refund", "ix_pay_unit_date")
+SECONDARY = tuple(index.name for index in pay.indexes)  # PAY's indexes beside its primary and unique keys
 WAYS = {"ingest": "as the ingest writes them (every key and index, sums grouped per batch)",
         "after": "keys only; the five secondary indexes and the sums made after the last row",
         "rowid": "rowid only: no key, index or trigger"}
 
 
 def columns() -> list[str]:
-    from warehouse.schema import pay
-
     return [c.name for c in pay.columns if c.name != "id"]
 
 
@@ -51,7 +51,6 @@ def batches(source: str, limit: int, size: int):
     from sqlalchemy import select
 
     from warehouse.db import open_store
-    from warehouse.schema import pay
 
     engine = open_store(source)
     cols = columns()
@@ -77,29 +76,32 @@ def fresh_store(path: Path, way: str):
     return engine
 
 
+@contextmanager
+def clocked(out: dict, part: str):
+    """Add the block's wall and CPU seconds (of this process) to out[f"{part}_wall_s"] and out[f"{part}_cpu_s"]."""
+    w, c = time.perf_counter(), time.process_time()
+    yield
+    out[f"{part}_wall_s"] = out.get(f"{part}_wall_s", 0.0) + time.perf_counter() - w
+    out[f"{part}_cpu_s"] = out.get(f"{part}_cpu_s", 0.0) + time.process_time() - c
+
+
 def write(engine, way: str, source: str, limit: int, size: int) -> dict:
     """Every batch written `way`; seconds spent writing (wall, CPU) and rows."""
+    from ingest.load import _insert_file_record, _start_run
     from warehouse import pay_sums
 
     cols = columns()
     table = "pay_rowid" if way == "rowid" else "pay"
     sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
+    day = dt.date(2000, 1, 1)
+    run = _start_run(engine, Path(source), [day], "bench")
     with engine.begin() as conn:  # the batches' provenance: one file record, as the loader writes for each file
-        run = conn.exec_driver_sql("INSERT INTO ingest_run (started_at, inbox, date_from, date_to, status, run_by, "
-                                   "files, rows, amount_total_fen, errors, warnings) VALUES (?, '', '2000-01-01', "
-                                   "'2000-01-01', 'running', 'bench', 0, 0, 0, 0, 0) RETURNING id",
-                                   (dt.datetime.now().isoformat(sep=" "),)).scalar()
-        file_id = conn.exec_driver_sql("INSERT INTO ingest_file (run_id, business_date, name, sha256, status, rows, "
-                                       "errors, warnings, recorded_at) VALUES (?, '2000-01-01', 'bench', '', "
-                                       "'loaded', 0, 0, 0, ?) RETURNING id",
-                                       (run, dt.datetime.now().isoformat(sep=" "))).scalar()
+        file_id = _insert_file_record(conn, run, day, "bench", "PAY", None, "", "loaded", 0, None, 0, 0, [])
     position = cols.index("file_id")
-    wall = cpu = 0.0
-    rows = 0
+    out = {"rows": 0, "write_wall_s": 0.0, "write_cpu_s": 0.0}
     for batch in batches(source, limit, size):
         batch = [row[:position] + (file_id,) + row[position + 1:] for row in batch]
-        w, c = time.perf_counter(), time.process_time()
-        with engine.begin() as conn:
+        with clocked(out, "write"), engine.begin() as conn:
             if way == "rowid":
                 conn.exec_driver_sql(sql, batch)
             else:
@@ -108,36 +110,26 @@ def write(engine, way: str, source: str, limit: int, size: int) -> dict:
                     conn.exec_driver_sql(sql, batch)
                     if way == "ingest":
                         pay_sums.apply(conn, file_id, (first, first + len(batch) - 1), 1)
-        wall += time.perf_counter() - w
-        cpu += time.process_time() - c
-        rows += len(batch)
-    out = {"rows": rows, "write_wall_s": wall, "write_cpu_s": cpu}
+        out["rows"] += len(batch)
     if way == "after":
-        out.update(after(engine, file_id))
-    out["wall_s"] = wall + out.get("index_wall_s", 0) + out.get("sums_wall_s", 0)
-    out["cpu_s"] = cpu + out.get("index_cpu_s", 0) + out.get("sums_cpu_s", 0)
+        after(engine, file_id, out)
+    parts = ("write", "index", "sums")
+    out["wall_s"] = sum(out.get(f"{part}_wall_s", 0.0) for part in parts)
+    out["cpu_s"] = sum(out.get(f"{part}_cpu_s", 0.0) for part in parts)
     return out
 
 
-def after(engine, file_id: int, run: int = 1_000_000) -> dict:
-    """The secondary indexes created and the sums built from PAY, timed apart."""
+def after(engine, file_id: int, out: dict, run: int = 1_000_000) -> None:
+    """The secondary indexes created and the sums built from PAY, timed apart into `out`."""
     from warehouse import pay_sums
-    from warehouse.schema import pay
 
-    out = {}
-    w, c = time.perf_counter(), time.process_time()
-    with engine.begin() as conn:
+    with clocked(out, "index"), engine.begin() as conn:
         for index in pay.indexes:
-            if index.name in SECONDARY:
-                index.create(conn)
-    out.update(index_wall_s=time.perf_counter() - w, index_cpu_s=time.process_time() - c)
-    w, c = time.perf_counter(), time.process_time()
-    with engine.begin() as conn, pay_sums.deferred(conn):  # pay_month's triggers would add to pay_year twice
-        last = conn.exec_driver_sql("SELECT MAX(id) FROM pay").scalar() or 0
+            index.create(conn)
+    with clocked(out, "sums"), engine.begin() as conn, pay_sums.deferred(conn):  # else pay_month's triggers would
+        last = conn.exec_driver_sql("SELECT MAX(id) FROM pay").scalar() or 0  # add to pay_year a second time
         for first in range(1, last + 1, run):
             pay_sums.apply(conn, file_id, (first, min(last, first + run - 1)), 1)
-    out.update(sums_wall_s=time.perf_counter() - w, sums_cpu_s=time.process_time() - c)
-    return out
 
 
 def markdown(d: dict) -> str:

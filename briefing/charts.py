@@ -123,7 +123,8 @@ class Renderer:
     def __exit__(self, *exc) -> None:
         try:
             browser = self._browser.result()  # a browser still starting is waited for, then closed: none is left
-            # bounded: closing once hung for minutes after every chart was drawn (the drawings are already made)
+            # bounded: closing once hung for minutes after every chart was drawn; the drawings are made by then,
+            # so a close that outlasts CLOSE_S is given up rather than holding the briefing
             self._run(asyncio.wait_for(browser.__aexit__(None, None, None), CLOSE_S))
         except TimeoutError:
             pass
