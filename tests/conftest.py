@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
 
 import pytest
@@ -62,7 +63,7 @@ class _PgSchemas:
         self.admin = db.make_engine(PG_URL)
         self.made: list[str] = []
         self.shared: str | None = None
-        self.template: dict = {}
+        self.template: dict = {}  # the just-migrated shared schema's copy (its seeded rows)
 
     def new(self) -> str:
         schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -72,44 +73,45 @@ class _PgSchemas:
         db.open_store(_schema_url(schema))
         return schema
 
-    def _remember_template(self, schema: str) -> None:
-        """What a just-migrated schema holds (seeded rows, sequence positions), kept in a schema beside it."""
+    def copy(self, schema: str, name: str) -> dict:
+        """What a schema holds now (the rows of every table that has any, the sequences' positions), kept in a
+        schema beside it, to be put back into any schema of the same migration."""
+        copy = f"{schema}_{name}"
         with self.admin.begin() as conn:
             tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s "
                                        "AND tablename <> 'alembic_version' ORDER BY 1"), {"s": schema}).scalars().all()
             seqs = conn.execute(text("SELECT sequencename, COALESCE(last_value, start_value), last_value IS NOT NULL "
                                      "FROM pg_sequences WHERE schemaname = :s"), {"s": schema}).all()
-            conn.execute(text(f'CREATE SCHEMA "{schema}_tpl"'))
-            seeded = []
+            conn.execute(text(f'CREATE SCHEMA "{copy}"'))
+            filled = []
             for t in tables:
                 if conn.execute(text(f'SELECT EXISTS (SELECT 1 FROM "{schema}"."{t}")')).scalar():
-                    conn.execute(text(f'CREATE TABLE "{schema}_tpl"."{t}" AS SELECT * FROM "{schema}"."{t}"'))
-                    seeded.append(t)
-        self.made.append(f"{schema}_tpl")
-        self.template = {"tables": tables, "seeded": seeded, "seqs": seqs}
+                    conn.execute(text(f'CREATE TABLE "{copy}"."{t}" AS SELECT * FROM "{schema}"."{t}"'))
+                    filled.append(t)
+        self.made.append(copy)
+        return {"schema": copy, "tables": tables, "filled": filled, "seqs": seqs}
 
-    def _empty(self, schema: str) -> None:
-        t = self.template
+    def put_back(self, schema: str, copy: dict) -> None:
         with self.admin.begin() as conn:
             conn.execute(text("SET LOCAL lock_timeout = '5s'"))
             conn.execute(text("SET LOCAL session_replication_role = replica"))  # no triggers, no FK order
-            for table in t["tables"]:
+            for table in copy["tables"]:
                 conn.execute(text(f'DELETE FROM "{schema}"."{table}"'))
-            for table in t["seeded"]:
-                conn.execute(text(f'INSERT INTO "{schema}"."{table}" SELECT * FROM "{schema}_tpl"."{table}"'))
-            for seq, value, called in t["seqs"]:
+            for table in copy["filled"]:
+                conn.execute(text(f'INSERT INTO "{schema}"."{table}" SELECT * FROM "{copy["schema"]}"."{table}"'))
+            for seq, value, called in copy["seqs"]:
                 conn.execute(text("SELECT setval(:q, :v, :c)"), {"q": f'"{schema}"."{seq}"', "v": value, "c": called})
 
     def fresh_shared(self) -> str:
         """The reused schema, emptied; a new one if something still holds a lock on it."""
         if self.shared is not None:
             try:
-                self._empty(self.shared)
+                self.put_back(self.shared, self.template)
                 return self.shared
             except OperationalError:
                 self.shared = None
         self.shared = self.new()
-        self._remember_template(self.shared)
+        self.template = self.copy(self.shared, "tpl")
         return self.shared
 
     def drop_all(self) -> None:
@@ -172,3 +174,42 @@ def module_store_url(request, tmp_path_factory, _sqlite_template, _pg_schemas):
         shutil.copy(_sqlite_template, path)
         return f"sqlite:///{path}"
     return _schema_url(_pg_schemas.new())
+
+
+@pytest.fixture(scope="session")
+def built_once(tmp_path_factory, _pg_schemas):
+    """`built_once(store_url, name, build)`: the store as `build()` leaves it, built only the first time a worker
+    asks for `name` on that backend and copied into the test's empty store after that — for modules whose tests
+    each need the same costly store (a demo city ingested and refreshed: tens of seconds; a copy: under one)."""
+    copies: dict[tuple[str, str], object] = {}
+
+    def fill(store_url: str, name: str, build) -> None:
+        sqlite = store_url.startswith("sqlite")
+        key = ("sqlite" if sqlite else "postgresql", name)
+        if sqlite:
+            path = store_url.removeprefix("sqlite:///")
+            if key in copies:
+                _sqlite_copy(copies[key], path)
+            else:
+                build()
+                copies[key] = tmp_path_factory.mktemp("built") / f"{name}.db"
+                _sqlite_copy(path, copies[key])
+        else:
+            schema = store_url.rsplit("%3D", 1)[1]
+            if key in copies:
+                _pg_schemas.put_back(schema, copies[key])
+            else:
+                build()
+                copies[key] = _pg_schemas.copy(schema, name)
+
+    return fill
+
+
+def _sqlite_copy(source, target) -> None:
+    """A whole SQLite store into another file, open connections or not (the backup API takes its locks)."""
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()

@@ -37,6 +37,17 @@ def demo_inbox(tmp_path_factory):
     return inbox
 
 
+@pytest.fixture
+def demo_store(demo_inbox, store, store_url, built_once):
+    """The store with the demo's deliveries ingested and the span's indicator snapshots refreshed, not evaluated."""
+    def build():
+        run_here([*ingest_args(store_url, demo_inbox, FIRST, LAST), "--no-refresh"])
+        refresh_snapshots(store, SINCE, UNTIL)
+
+    built_once(store_url, "alert_span", build)
+    return store
+
+
 def recorded(store) -> dict:
     """What the evaluations left, without row ids and wall-clock times."""
     with store.connect() as conn:
@@ -70,9 +81,8 @@ def forget_alerts(store) -> None:
             conn.execute(delete(table))
 
 
-def test_a_span_records_what_its_dates_one_by_one_record(demo_inbox, store, store_url, monkeypatch):
-    run_here([*ingest_args(store_url, demo_inbox, FIRST, LAST), "--no-refresh"])
-    refresh_snapshots(store, SINCE, UNTIL)
+def test_a_span_records_what_its_dates_one_by_one_record(demo_store, monkeypatch):
+    store = demo_store
     days = [SINCE + dt.timedelta(days=i) for i in range((UNTIL - SINCE).days + 1)]
 
     with monkeypatch.context() as m:  # as the command line runs it: the ML ranking in a forked process
@@ -115,15 +125,13 @@ def test_only_a_long_span_in_a_single_threaded_process_forks_unless_switched_off
         other.join()
 
 
-def test_a_span_trains_the_next_month_on_the_features_it_scored_a_whole_month_with(demo_inbox, store, store_url,
-                                                                                  monkeypatch):
-    run_here([*ingest_args(store_url, demo_inbox, FIRST, LAST), "--no-refresh"])
+def test_a_span_trains_the_next_month_on_the_features_it_scored_a_whole_month_with(demo_store, monkeypatch):
     described = []
     real = ml.describe
     monkeypatch.setattr(ml, "describe", lambda memory, limit, pay, first: described.append(first)
                         or real(memory, limit, pay, first))
     monkeypatch.setattr(forking, "worth_forking", lambda days: False)  # counted in this process
-    alert_engine.evaluate_span(store, SINCE, UNTIL, DEFAULTS)
+    alert_engine.evaluate_span(demo_store, SINCE, UNTIL, DEFAULTS)
     # November's model describes October (not in the span); November and December are scored; December's model
     # reuses November's as scored instead of describing it again
     assert described == [dt.date(2025, 10, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1)], described

@@ -9,20 +9,16 @@ import pytest
 
 from alerts import engine as alert_engine
 from alerts import forking, ml
-from indicators.snapshots import refresh as refresh_snapshots
 from tests.alert_support import DEFAULTS
-from tests.faults import ingest_args, run_here
-from tests.test_alert_span import FIRST, LAST, SINCE, UNTIL, demo_inbox, recorded  # noqa: F401 (a fixture)
+from tests.test_alert_span import SINCE, UNTIL, demo_inbox, demo_store, recorded  # noqa: F401 (fixtures)
 
 
 @pytest.mark.parametrize("how, reported", [
     ("raises", "ValueError: 模型损坏"),
     ("dies", "并行评估进程意外退出（退出码 3）"),
 ])
-def test_a_forked_rule_that_fails_is_reported_and_the_others_are_recorded(demo_inbox, store, store_url, monkeypatch,
-                                                                         how, reported):
-    run_here([*ingest_args(store_url, demo_inbox, FIRST, LAST), "--no-refresh"])
-    refresh_snapshots(store, SINCE, UNTIL)
+def test_a_forked_rule_that_fails_is_reported_and_the_others_are_recorded(demo_store, monkeypatch, how, reported):
+    store = demo_store
 
     def broken(*args, **kwargs):
         if how == "raises":

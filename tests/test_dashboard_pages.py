@@ -17,6 +17,7 @@ VIEW = f"date={DAY}&region={TOP}"
 PAGES = [("/", "总览"), ("/execution", "预算执行"), ("/sangong", "三公经费"), ("/debt", "政府债务"),
          ("/revenue", "收入"), ("/state-assets", "国有资产"), ("/audit", "审计整改"), ("/projects", "重大项目"),
          ("/alerts", "预警中心"), ("/ingest", "数据接入")]
+ADMIN_PAGES = [("/briefings", "简报"), ("/users", "用户管理"), ("/audit-log", "审计日志")]  # the navigation's last
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +35,18 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def test_every_page_shows_its_figures_with_no_console_error(browser):
-    browser.console_errors()
-    for path, title in PAGES:
+def test_every_page_shows_its_figures_with_no_console_error_and_no_request_off_the_server(browser):
+    browser.console_errors(), browser.requested_urls()  # start from a clean log
+    every = [*PAGES, *ADMIN_PAGES]
+    for path, title in every:
         browser.open(f"{path}?{VIEW}", title)
         browser.reveal_all()  # the parts built only when scrolled to, too
         assert browser.console_errors() == [], path
+        assert [a.text for a in browser.driver.find_elements(By.CSS_SELECTOR, ".navbar a")] == [t for _, t in every]
+    requested = browser.requested_urls()
+    assert any(u.startswith(browser.base + "/_dash-update-component") for u in requested)
+    assert [u for u in requested if not u.startswith(browser.base + "/") and not u.startswith("data:")] == []
+    assert not [u for u in requested if "plotly.min.js" in u]  # charts drawn by the served partial plotly.js
     browser.open(f"/?{VIEW}", "总览")
     cards = _lines(browser.text("overview-kpis"))
     general = cards.index("一般公共预算执行率")  # 639,000.21 元 of 2,800,000 元
@@ -156,13 +163,20 @@ def test_an_alert_is_acknowledged_assigned_answered_and_closed(browser):
     assert browser.console_errors() == []
 
 
-def test_no_page_scrolls_sideways_on_a_phone(browser):
+def test_no_page_scrolls_sideways_on_a_phone_and_its_menu_navigates(browser):
     browser.viewport(*PHONE)
     try:
-        for path, title in [*PAGES, (f"/execution?dept={DEPT}&unit={UNIT}&func={FUNC}&econ={ECON}&quota={QUOTA}",
+        for path, title in [*PAGES, *ADMIN_PAGES, (f"/execution?dept={DEPT}&unit={UNIT}&func={FUNC}&econ={ECON}&quota={QUOTA}",
                                      "预算执行"), ("/alerts?alert=1", "预警中心")]:
             browser.open(f"{path}{'&' if '?' in path else '?'}{VIEW}", title)
             browser.reveal_all()
             assert browser.horizontal_overflow() <= 0, path
+        browser.driver.find_element(By.CSS_SELECTOR, "button[aria-label='导航菜单']").click()
+        link = browser.wait(lambda d: next((a for a in d.find_elements(By.LINK_TEXT, "数据接入") if a.is_displayed()),
+                                           None))
+        link.click()
+        browser.wait_for_page("数据接入")
+        assert _query(browser) == {"date": DAY.isoformat(), "region": TOP}
+        assert browser.horizontal_overflow() <= 0
     finally:
         browser.viewport(*DESKTOP)
