@@ -15,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from selenium import webdriver
@@ -127,6 +128,10 @@ class Browser:
     def viewport(self, width: int, height: int) -> None:
         self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
             "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+    def query(self) -> dict:
+        """The current URL's query, a value a name (the view a shared link carries)."""
+        return {k: v[0] for k, v in parse_qs(urlparse(self.driver.current_url).query).items()}
 
     def open(self, path: str, title: str) -> None:
         """Load `path` and wait until the page titled `title` is drawn and no callback is pending."""

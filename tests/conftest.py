@@ -27,6 +27,17 @@ PG_URL = os.environ.get("TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:
 BACKENDS = tuple(os.environ.get("BUDGET_TEST_BACKENDS", "sqlite,postgresql").split(","))
 
 
+def pytest_collection_modifyitems(items):
+    """Modules marked `long(minutes)` run first, longest first: the test workers take whole modules in the order
+    collected (scripts/test.sh: --no-loadscope-reorder), so the long ones start at once on different workers
+    instead of one of them ending the run alone."""
+    def minutes(item) -> float:
+        mark = item.get_closest_marker("long")
+        return mark.args[0] if mark else 0
+
+    items.sort(key=lambda item: -minutes(item))  # a stable sort: otherwise as collected
+
+
 @pytest.fixture(autouse=True)
 def _quarantine_in_tmp(tmp_path_factory, monkeypatch):
     """Refused files go to a temporary quarantine, never into the repository's data/quarantine."""

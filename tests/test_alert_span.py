@@ -1,7 +1,9 @@
 """A span of dates evaluated at once (how a year is re-evaluated: alerts.engine.evaluate_span, each rule's own
 way of doing every date together) records exactly what evaluating its dates one by one records, on the demo
 city: every alert and every day's sighting — findings, figures, thresholds, messages, evidence, first_seen and
-last_seen —, the alerts' events and each date's run record, on SQLite and on PostgreSQL."""
+last_seen —, the alerts' events and each date's run record, on SQLite and on PostgreSQL; and a forked part of a
+span (alerts.forking) that raises or dies is reported as its rule's error while the other rules' findings are
+still recorded. (One module: the demo store they share is built once per backend.)"""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,6 +23,9 @@ from alerts.tables import (alert, alert_event, alert_evidence, alert_ml_month, a
 from indicators.snapshots import refresh as refresh_snapshots
 from tests.alert_support import DEFAULTS
 from tests.faults import ingest_args, run_here
+from warehouse import db
+
+pytestmark = pytest.mark.long(6)  # minutes of a test worker under the full suite: started first
 
 FIRST, LAST = "2025-09-01", "2025-12-31"  # the demo's deliveries: two months of history before the span
 # two ML months — November whole, so the span's model of December learns from the features it scored November
@@ -37,15 +42,24 @@ def demo_inbox(tmp_path_factory):
     return inbox
 
 
-@pytest.fixture
-def demo_store(demo_inbox, store, store_url, built_once):
-    """The store with the demo's deliveries ingested and the span's indicator snapshots refreshed, not evaluated."""
-    def build():
-        run_here([*ingest_args(store_url, demo_inbox, FIRST, LAST), "--no-refresh"])
-        refresh_snapshots(store, SINCE, UNTIL)
+def demo_store_at(url: str, demo_inbox, built_once):
+    """The store at `url` with the demo's deliveries ingested and the span's indicator snapshots refreshed, not
+    evaluated (built once per backend, then copied)."""
+    engine = db.open_store(url)
 
-    built_once(store_url, "alert_span", build)
-    return store
+    def build():
+        run_here([*ingest_args(url, demo_inbox, FIRST, LAST), "--no-refresh"])
+        refresh_snapshots(engine, SINCE, UNTIL)
+
+    built_once(url, "alert_span", build)
+    return engine
+
+
+@pytest.fixture
+def demo_store(demo_inbox, store_url, built_once):
+    engine = demo_store_at(store_url, demo_inbox, built_once)
+    yield engine
+    engine.dispose()
 
 
 def recorded(store) -> dict:
@@ -81,28 +95,36 @@ def forget_alerts(store) -> None:
             conn.execute(delete(table))
 
 
-def test_a_span_records_what_its_dates_one_by_one_record(demo_store, monkeypatch):
-    store = demo_store
+def test_a_span_records_on_both_databases_what_its_dates_one_by_one_record(demo_inbox, sqlite_url, pg_url,
+                                                                           built_once, monkeypatch):
+    """The span on SQLite and on PostgreSQL against the dates one by one on SQLite: the daily path itself is
+    checked on both databases by the other alert tests, and the span's results on both equal each other here."""
     days = [SINCE + dt.timedelta(days=i) for i in range((UNTIL - SINCE).days + 1)]
-
-    with monkeypatch.context() as m:  # as the command line runs it: the ML ranking in a forked process
-        m.setattr(forking, "worth_forking", lambda days: True)
-        summaries = alert_engine.evaluate_span(store, SINCE, UNTIL, DEFAULTS)
-    assert "ML_OUTLIER（另一进程）" in summaries[0].timings and not summaries[0].errors
-    at_once = recorded(store)
+    at_once = {}
+    for url in (sqlite_url, pg_url):
+        store = demo_store_at(url, demo_inbox, built_once)
+        with monkeypatch.context() as m:  # as the command line runs it: the ML ranking in a forked process
+            m.setattr(forking, "worth_forking", lambda days: True)
+            summaries = alert_engine.evaluate_span(store, SINCE, UNTIL, DEFAULTS)
+        assert "ML_OUTLIER（另一进程）" in summaries[0].timings and not summaries[0].errors
+        at_once[store.dialect.name] = recorded(store)
+        store.dispose()
+    store = db.open_store(sqlite_url)
     forget_alerts(store)
     for day in days:
         alert_engine.evaluate(store, day, DEFAULTS)
     one_by_one = recorded(store)
+    store.dispose()
 
-    for part in at_once:
-        only_at_once = sorted(set(at_once[part]) - set(one_by_one[part]))
-        only_one_by_one = sorted(set(one_by_one[part]) - set(at_once[part]))
-        assert at_once[part] == one_by_one[part], (part, only_at_once[:3], only_one_by_one[:3])
-    fired = {r[0] for r in at_once["alerts"]}
+    for backend, recorded_at_once in at_once.items():
+        for part in one_by_one:
+            only_at_once = sorted(set(recorded_at_once[part]) - set(one_by_one[part]))
+            only_one_by_one = sorted(set(one_by_one[part]) - set(recorded_at_once[part]))
+            assert recorded_at_once[part] == one_by_one[part], (backend, part, only_at_once[:3], only_one_by_one[:3])
+    fired = {r[0] for r in one_by_one["alerts"]}
     assert {"ML_OUTLIER", "EXEC_LAG", "SUPPLEMENT_HIGH", "SANGONG_OVER", "DEBT_RATIO", "PAY_OVER_QUOTA", "DUP_PAY",
             "SPLIT_PAY", "JUST_BELOW", "NEW_PAYEE_LARGE", "OFF_DAY_PAY", "PAYEE_CONCENTRATION"} <= fired, fired
-    assert len(at_once["sightings"]) > 1000 and len({r[3] for r in at_once["sightings"]}) == len(days)
+    assert len(one_by_one["sightings"]) > 1000 and len({r[3] for r in one_by_one["sightings"]}) == len(days)
 
 
 def test_only_a_long_span_in_a_single_threaded_process_forks_unless_switched_off():
@@ -144,3 +166,25 @@ def test_a_long_span_is_forked_in_runs_of_whole_months():
     assert forking.parts(d(2025, 1, 15), d(2025, 11, 20)) == [(d(2025, 1, 15), d(2025, 5, 31)),
                                                               (d(2025, 6, 1), d(2025, 11, 20))]
     assert forking.parts(d(2025, 12, 1), d(2025, 12, 31)) == [(d(2025, 12, 1), d(2025, 12, 31))]
+
+
+@pytest.mark.parametrize("how, reported", [
+    ("raises", "ValueError: 模型损坏"),
+    ("dies", "并行评估进程意外退出（退出码 3）"),
+])
+def test_a_forked_rule_that_fails_is_reported_and_the_others_are_recorded(demo_store, monkeypatch, how, reported):
+    store = demo_store
+
+    def broken(*args, **kwargs):
+        if how == "raises":
+            raise ValueError("模型损坏")
+        os._exit(3)  # killed mid-work: nothing is sent back
+
+    monkeypatch.setattr(ml, "rank", broken)  # what the forked process calls (fork copies the patch)
+    monkeypatch.setattr(forking, "worth_forking", lambda days: True)
+    summaries = alert_engine.evaluate_span(store, SINCE, UNTIL, DEFAULTS)
+
+    errors = {s.errors.get("ML_OUTLIER") for s in summaries}
+    assert len(errors) == 1 and reported in errors.pop(), errors
+    fired = {r[0] for r in recorded(store)["alerts"]}
+    assert "ML_OUTLIER" not in fired and {"DUP_PAY", "SPLIT_PAY", "EXEC_LAG"} <= fired, fired

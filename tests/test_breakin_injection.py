@@ -23,6 +23,8 @@ from tests.breakin_support import client_as, post_callback
 from warehouse import db
 from warehouse.schema import dm_region, dm_unit, pay
 
+pytestmark = pytest.mark.long(1)  # minutes of a test worker under the full suite: started first
+
 INJECTIONS = ("' OR '1'='1", "'; DROP TABLE pay; --", '" OR 1=1 --', "1); DELETE FROM pay; --",
               "%' UNION SELECT password_hash, 1 FROM app_user --", "\\'; --", "%", "_", "0 OR 1=1",
               "2026-03-11' OR '1'='1", "1e309", "NaN", "-Infinity", "1; SELECT pg_sleep(5)", "x\x00y",

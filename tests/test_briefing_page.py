@@ -22,6 +22,8 @@ from tests import briefing_city
 from tests.browser_support import ROOT, WAIT_S, browser, served  # noqa: F401  (fixtures)
 from warehouse import db
 
+pytestmark = pytest.mark.long(1)  # minutes of a test worker under the full suite: started first
+
 VIEW = "?date=2026-10-08&region=419900"  # the first working day after 2026Q3
 
 

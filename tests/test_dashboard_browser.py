@@ -3,7 +3,7 @@ that holds little but the feed: links, the region choice and the feed page. (Eve
 phone screen: test_dashboard_pages.py.)"""
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import pytest
 from selenium.webdriver.common.by import By
@@ -21,13 +21,9 @@ def dashboard_store_url(tmp_path_factory):
     return url
 
 
-def _query(browser) -> dict:
-    return {k: v[0] for k, v in parse_qs(urlparse(browser.driver.current_url).query).items()}
-
-
 def test_a_link_without_a_view_is_completed_with_the_latest_date_and_the_top_region(browser):
     browser.open("/ingest", "数据接入")
-    assert _query(browser) == {"date": D2.isoformat(), "region": TOP}
+    assert browser.query() == {"date": D2.isoformat(), "region": TOP}
     assert browser.text("as-of") == D2.isoformat()
     assert browser.value("region") == "示范市"
 
@@ -41,7 +37,7 @@ def test_a_shared_link_reopens_the_same_view_and_navigation_keeps_it(browser):
     browser.driver.find_element(By.LINK_TEXT, "政府债务").click()
     browser.wait_for_page("政府债务")
     assert urlparse(browser.driver.current_url).path == "/debt"
-    assert _query(browser) == {"date": D1.isoformat(), "region": COUNTY}
+    assert browser.query() == {"date": D1.isoformat(), "region": COUNTY}
     assert browser.text("as-of") == D1.isoformat()
 
 
@@ -53,10 +49,10 @@ def test_choosing_a_region_writes_it_to_the_url_and_narrows_the_feed(browser):
     browser.driver.find_element(By.ID, "region").click()
     browser.wait(lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, "[role=option]") if o.text.strip() == "甲县"])
     next(o for o in browser.driver.find_elements(By.CSS_SELECTOR, "[role=option]") if o.text.strip() == "甲县").click()
-    browser.wait(lambda d: _query(browser).get("region") == COUNTY)
+    browser.wait(lambda d: browser.query().get("region") == COUNTY)
     browser.wait_for_page("数据接入")
     browser.wait(lambda d: {r["report"] for r in browser.grid_rows("ingest-reports")} == {"BGT"})
-    assert _query(browser)["date"] == D2.isoformat()
+    assert browser.query()["date"] == D2.isoformat()
 
 
 def test_the_feed_page_lists_findings_with_file_line_column_value_and_expected(browser):
@@ -75,7 +71,7 @@ def test_the_feed_page_lists_findings_with_file_line_column_value_and_expected(b
     assert pay["amount"] == "123.46" and pay["rows"] == "120"  # 1,234,567.89 元 in the table's unit, 万元
 
     browser.click(browser.driver.find_element(By.CSS_SELECTOR, "#ingest-info"))  # the page was scrolled down
-    browser.wait(lambda d: _query(browser).get("info") == "1")
+    browser.wait(lambda d: browser.query().get("info") == "1")
     browser.wait_for_page("数据接入")
     browser.wait(lambda d: INFO_MESSAGE in [r["message"] for r in browser.grid_rows("ingest-findings")])
     assert browser.console_errors() == []

@@ -3,7 +3,7 @@ clicks, links that reopen a view, an Excel download, an alert's lifecycle, and t
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import urlparse
 
 import openpyxl
 import pytest
@@ -12,6 +12,8 @@ from selenium.webdriver.common.by import By
 from tests.browser_support import DESKTOP, PHONE, WAIT_S, browser, dashboard_server  # noqa: F401  (fixtures)
 from tests.dashboard_data import DAY, DEPT, ECON, FUNC, QUOTA, TOP, UNIT, fill_city
 from warehouse.db import open_store
+
+pytestmark = pytest.mark.long(2.5)  # minutes of a test worker under the full suite: started first
 
 VIEW = f"date={DAY}&region={TOP}"
 PAGES = [("/", "总览"), ("/execution", "预算执行"), ("/sangong", "三公经费"), ("/debt", "政府债务"),
@@ -25,10 +27,6 @@ def dashboard_store_url(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'store.db'}"
     fill_city(open_store(url))
     return url
-
-
-def _query(browser) -> dict:
-    return {k: v[0] for k, v in parse_qs(urlparse(browser.driver.current_url).query).items()}
 
 
 def _lines(text: str | None) -> list[str]:
@@ -67,8 +65,8 @@ def test_moving_between_pages_by_the_navigation_draws_each_with_no_console_error
     for path, title in [*PAGES[1:], PAGES[0]]:
         browser.click(browser.driver.find_element(By.LINK_TEXT, title))
         browser.wait_for_page(title)
-        assert urlparse(browser.driver.current_url).path == path and _query(browser) == {"date": DAY.isoformat(),
-                                                                                          "region": TOP}
+        assert urlparse(browser.driver.current_url).path == path
+        assert browser.query() == {"date": DAY.isoformat(), "region": TOP}
         browser.reveal_all()
         assert browser.console_errors() == [], path
 
@@ -87,27 +85,27 @@ def test_a_reader_clicks_from_the_overview_down_to_a_single_voucher_and_back_up(
     browser.open(f"/?{VIEW}", "总览")
     browser.click_grid_row("overview-behind", "name", "教育局")
     browser.wait_for_page("预算执行")
-    assert _query(browser) == {"date": DAY.isoformat(), "region": TOP, "dept": DEPT}
+    assert browser.query() == {"date": DAY.isoformat(), "region": TOP, "dept": DEPT}
     for level, code, name in (("unit", UNIT, "市教育局"), ("func", FUNC, None), ("econ", ECON, None),
                               ("quota", QUOTA, None)):
         browser.wait(lambda d: code in [r["code"] for r in browser.grid_rows("execution-table")])
         browser.click_grid_row("execution-table", "code", code)
-        browser.wait(lambda d: _query(browser).get(level) == code)
+        browser.wait(lambda d: browser.query().get(level) == code)
         browser.wait_idle()
     vouchers = browser.wait(lambda d: [r for r in browser.grid_rows("execution-vouchers") if r.get("voucher_no")])
     assert [r["voucher_no"] for r in vouchers] == [f"V100-0{n}" for n in range(6, 0, -1)]  # newest first
     browser.click_grid_row("execution-vouchers", "voucher_no", "V100-01")
     detail = browser.wait(lambda d: browser.text("voucher-detail"))
     assert "V100-01" in detail and "41,000.01 元" in detail and "供应商1" in detail
-    assert _query(browser)["voucher"].isdigit()
+    assert browser.query()["voucher"].isdigit()
     crumbs = browser.wait(lambda d: browser.text("execution-crumbs"))  # the reopened page's callback fills them
     assert crumbs.startswith("区划：示范市") and "预算指标：基本支出" in crumbs
 
     browser.driver.find_element(By.CSS_SELECTOR, "body").send_keys("\ue00c")  # Escape closes the voucher
-    browser.wait(lambda d: "voucher" not in _query(browser))
+    browser.wait(lambda d: "voucher" not in browser.query())
     browser.wait_idle()
     browser.click(browser.wait(lambda d: d.find_elements(By.PARTIAL_LINK_TEXT, "部门：教育局"))[0])
-    browser.wait(lambda d: _query(browser) == {"date": DAY.isoformat(), "region": TOP, "dept": DEPT})
+    browser.wait(lambda d: browser.query() == {"date": DAY.isoformat(), "region": TOP, "dept": DEPT})
     browser.wait_for_page("预算执行")
     assert {r["code"] for r in browser.grid_rows("execution-table")} == {UNIT}
 
@@ -176,7 +174,7 @@ def test_no_page_scrolls_sideways_on_a_phone_and_its_menu_navigates(browser):
                                            None))
         link.click()
         browser.wait_for_page("数据接入")
-        assert _query(browser) == {"date": DAY.isoformat(), "region": TOP}
+        assert browser.query() == {"date": DAY.isoformat(), "region": TOP}
         assert browser.horizontal_overflow() <= 0
     finally:
         browser.viewport(*DESKTOP)

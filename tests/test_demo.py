@@ -30,6 +30,8 @@ from ingest.standard import REPORTS
 from warehouse.db import DATA_DIR
 from warehouse.schema import finding
 
+pytestmark = pytest.mark.long(1.2)  # minutes of a test worker under the full suite: started first
+
 YEAR = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))  # a whole year: every kind of plant can happen in it
 WINDOW = (dt.date(2025, 12, 27), dt.date(2026, 1, 6))  # the turn of a year: closing days, then January budgets
 LIMIT = Decimal("1000000")

@@ -19,6 +19,8 @@ from tests.deliveries import D1, D2, TOP, all_reports, base_rows, deliver, quota
 from warehouse.db import open_store
 from warehouse.schema import finding, ingest_file, pay
 
+pytestmark = pytest.mark.long(1.3)  # minutes of a test worker under the full suite: started first
+
 CASES: dict[str, callable] = {}
 
 

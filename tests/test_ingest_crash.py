@@ -28,6 +28,8 @@ from tests.faults import (app_env, big_delivery, canonical_dump, ingest_args, in
 from warehouse.db import ROOT, open_store
 from warehouse.schema import ingest_file, pay, store_meta
 
+pytestmark = pytest.mark.long(3)  # minutes of a test worker under the full suite: started first
+
 
 def test_kill_at_random_points_then_rerun(store_url, new_store_url, tmp_path):
     """kill -9 while loading or refreshing, at random moments: all of a file or nothing of it is stored, and a
