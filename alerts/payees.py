@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from alerts.tables import alert_payee as payee
+from alerts.vouchers import frame_of
 from warehouse.schema import pay
 
 _CHUNK = 500
@@ -35,7 +36,7 @@ def known(conn, accounts) -> pd.DataFrame:
     rows = []
     for i in range(0, len(accounts), _CHUNK):
         rows += conn.execute(select(payee).where(payee.c.payee_account.in_(accounts[i:i + _CHUNK]))).all()
-    frame = pd.DataFrame(rows, columns=[c.name for c in payee.c]).rename(columns={"first_date": "pay_date"})
+    frame = frame_of(rows, [c.name for c in payee.c]).rename(columns={"first_date": "pay_date"})
     frame["pay_date"] = pd.to_datetime(frame["pay_date"])
     frame["amount_fen"] = frame["amount_fen"].astype("int64")
     frame["orig_voucher_no"] = None

@@ -25,6 +25,7 @@ from alerts import payment_tests as tests
 from alerts.context import DAILY, Context, Evaluator, Skipped, Span
 from alerts.findings import Finding, from_frame, graded
 from alerts.rules import Rule, RuleSet
+from alerts.vouchers import frame_of
 from indicators.facts import pay_sums, signed_amount
 from warehouse.db import writing
 from warehouse.schema import bgt, pay
@@ -384,9 +385,9 @@ def _over_quota_dates(span: Span) -> set[tuple[str, str, dt.date]]:
     year_start = dt.date(span.since.year, 1, 1)
     with span.engine.connect() as conn:
         sums = pay_sums(year_start, span.since - dt.timedelta(days=1))
-        before = pd.DataFrame(conn.execute(select(sums.c.region_code, sums.c.quota_id, func.sum(sums.c.amount_fen))
-                                           .group_by(sums.c.region_code, sums.c.quota_id)).all(),
-                              columns=["region_code", "quota_id", "amount_fen"]) if span.since > year_start else None
+        before = frame_of(conn.execute(select(sums.c.region_code, sums.c.quota_id, func.sum(sums.c.amount_fen))
+                                       .group_by(sums.c.region_code, sums.c.quota_id)).all(),
+                          ["region_code", "quota_id", "amount_fen"]) if span.since > year_start else None
     within = frame[frame["pay_date"] >= pd.Timestamp(span.since)][["region_code", "quota_id", "pay_date", "amount_fen"]]
     if before is not None and len(before):
         before["amount_fen"] = before["amount_fen"].astype("int64")
@@ -394,11 +395,11 @@ def _over_quota_dates(span: Span) -> set[tuple[str, str, dt.date]]:
     paid = within.groupby(["region_code", "quota_id", "pay_date"])["amount_fen"].sum().groupby(level=[0, 1]).cumsum()
     paid = paid.reset_index(name="paid")
     with span.engine.connect() as conn:
-        rows = pd.DataFrame(conn.execute(
+        rows = frame_of(conn.execute(
             select(bgt.c.region_code, bgt.c.quota_id, bgt.c.orig_quota_id, bgt.c.kind, bgt.c.issued_date,
                    signed_amount().label("amount"))
             .where(bgt.c.year == span.since.year, bgt.c.issued_date <= span.until)).all(),
-            columns=["region_code", "quota_id", "orig_quota_id", "kind", "issued_date", "amount"])
+            ["region_code", "quota_id", "orig_quota_id", "kind", "issued_date", "amount"])
     named = rows[rows["orig_quota_id"].notna() & rows["kind"].isin(("追加", "调减"))]
     budget = pd.concat([rows[["region_code", "quota_id", "issued_date", "amount"]],
                         named.assign(quota_id=named["orig_quota_id"])[["region_code", "quota_id", "issued_date",

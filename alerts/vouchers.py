@@ -19,6 +19,13 @@ _TEXT = ("voucher_no", "region_code", "unit_code", "quota_id", "econ_code", "pay
          "orig_voucher_no")
 
 
+def frame_of(rows, columns: list[str]) -> pd.DataFrame:
+    """Rows of a statement as a frame. SQLAlchemy's Row is no tuple to pandas, which then asks every row for
+    attributes it has not (each a failed key lookup inside Row): tens of microseconds a row, where plain tuples
+    take a fraction of one."""
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
 def read_window(engine, start: dt.date, end: dt.date) -> pd.DataFrame:
     """PAY rows with pay_date in [start, end], sorted by pay_date (refunds included). Read through the driver's
     own cursor: a year of a large city is millions of rows, and the frame converts the dates itself."""
