@@ -21,7 +21,7 @@ _TEXT = ("voucher_no", "region_code", "unit_code", "quota_id", "econ_code", "pay
 
 def frame_of(rows, columns: list[str]) -> pd.DataFrame:
     """Rows of a statement as a frame. SQLAlchemy's Row is no tuple to pandas, which then asks every row for
-    attributes it has not (each a failed key lookup inside Row): tens of microseconds a row, where plain tuples
+    attributes it has not (each a failed key lookup inside Row): some ten microseconds a row, where plain tuples
     take a fraction of one."""
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 

@@ -362,8 +362,9 @@ def measure_batch(args, inbox: Path, env: dict) -> tuple[dict, str]:
 
 Measured {d['measured_on']} on {d['machine']}. The batch of {day} ({d['batch_vouchers']:,} vouchers,
 {d['batch_rows'][0]:,} rows of all reports loaded each time) ingested {args.batch_repeats} times into a fresh copy of each
-store, written out to disk before the clock starts: one holding about the year before it ({d['year_store_rows']:,} rows from {year_from}, with the first delivery's
-code tables) and one holding the whole history before it ({d['history_store_rows']:,} rows).
+store, written out to disk before the clock starts: one holding about the year before it ({d['year_store_rows']:,} rows
+from {year_from}, with the first delivery's code tables) and one holding the whole history before it
+({d['history_store_rows']:,} rows).
 
 | store | ingest s (median) | runs, s | CPU s of the command (median) | command wall s (median) | load avg |
 |---|---:|---|---:|---:|---:|

@@ -192,11 +192,11 @@ def built_once(tmp_path_factory, _pg_schemas):
     """`built_once(store_url, name, build)`: the store as `build()` leaves it, built only the first time a worker
     asks for `name` on that backend and copied into the test's empty store after that — for modules whose tests
     each need the same costly store (a demo city ingested and refreshed: tens of seconds; a copy: under one)."""
-    copies: dict[tuple[str, str], object] = {}
+    copies: dict[tuple[bool, str], object] = {}  # (on SQLite?, name) → the copy's file or schema
 
     def fill(store_url: str, name: str, build) -> None:
         sqlite = store_url.startswith("sqlite")
-        key = ("sqlite" if sqlite else "postgresql", name)
+        key = (sqlite, name)
         if sqlite:
             path = store_url.removeprefix("sqlite:///")
             if key in copies:
