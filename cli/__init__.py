@@ -1,6 +1,8 @@
 """The command line: one click group; each command lives in its own module of this package."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import click
 
 HELP = """预算联网监督分析平台 · Budget online-supervision platform
@@ -11,7 +13,31 @@ Every command reads the store named by --db URL or DATABASE_URL (default: the em
 """
 
 
-@click.group(help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+class UsageLine(click.ClickException):
+    """A usage error told in one line, exit code 2 (cli.md: a command that cannot do its job says why in one
+    line — not click's usage block)."""
+    exit_code = 2
+
+
+@contextmanager
+def _one_line():
+    try:
+        yield
+    except click.UsageError as exc:
+        raise UsageLine(exc.format_message()) from exc
+
+
+class Commands(click.Group):
+    def make_context(self, *args, **kwargs):
+        with _one_line():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _one_line():
+            return super().invoke(ctx)
+
+
+@click.group(cls=Commands, help=HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
 def main() -> None:
     pass
 

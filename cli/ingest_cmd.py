@@ -73,6 +73,8 @@ def ingest(inbox, date, start, end, quiet, no_refresh, db_url):
     click.echo(f"完成 / done: {len(days)} 个业务日期 dates, 文件 files {len(result.files)} "
                f"(载入 loaded {loaded}, 拒收 refused {refused}, 未变 unchanged {unchanged}), "
                f"行 rows {rows}, 错误 errors {errors}, 警告 warnings {warnings}, {result.seconds:.1f}s")
+    if result.missing:
+        click.echo("  无交付文件夹 / no delivery folder: " + ", ".join(f"{d:%Y%m%d}" for d in result.missing))
     for f in result.files:
         if f.status == "refused":
             click.echo(f"  拒收 refused: {f.business_date} {f.name} ({f.errors} 个错误 errors)")

@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from indicators.registry import FAMILIES
 from indicators.registry import fields as report_fields
-from indicators.registry import label, unit_of
+from indicators.registry import UNITS, label, unit_of
 
 PLACES = {"元": 2, "ratio": 6, "multiple": 6, "pp": 2, "count": 0}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -107,7 +107,10 @@ def to_csv(rows: list[dict], cols: list[str]) -> bytes:
 NUMBER_FORMATS = {"元": "#,##0.00", "ratio": "0.000000", "multiple": "0.000000", "pp": "0.00", "count": "0"}
 
 
-def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = None) -> bytes:
+def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = None, labelled: bool = False) -> bytes:
+    """The rows under a header of field names, as in JSON and CSV (indicators.md § Exports), with a second sheet
+    naming each field in Chinese and its unit; `labelled` (a download from the dashboard, read by people): the
+    Chinese names as the header instead."""
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -124,7 +127,8 @@ def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = No
 
     units = [unit_of(name, c) for c in cols]
     for j, c in enumerate(cols):
-        sheet.write_string(0, j, label(name, c), bold)
+        header = label(name, c) if labelled else c
+        sheet.write_string(0, j, header, bold)
         sheet.set_column(j, j, max(10, 2 * len(label(name, c)) + 2))
     for i, r in enumerate(rows, start=1):
         for j, (c, unit) in enumerate(zip(cols, units)):
@@ -142,12 +146,22 @@ def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = No
             else:
                 write_text(i, j, str(value))
     sheet.freeze_panes(1, 0)
+    if not labelled:
+        fields = book.add_worksheet("字段说明")
+        for j, text in enumerate(("字段 field", "名称", "单位 unit")):
+            fields.write_string(0, j, text, bold)
+        for i, (c, unit) in enumerate(zip(cols, units), start=1):
+            for j, text in enumerate((c, label(name, c), UNITS.get(unit))):
+                if text:
+                    fields.write_string(i, j, text)
+        fields.set_column(0, 1, 28)
     book.close()
     return buf.getvalue()
 
 
-def export(name: str, rows: list[dict], fmt: str, title: str | None = None) -> bytes:
-    """Report NAME's calculator rows (or record rows) as a file in `fmt` (json | csv | xlsx)."""
+def export(name: str, rows: list[dict], fmt: str, title: str | None = None, labelled: bool = False) -> bytes:
+    """Report NAME's calculator rows (or record rows) as a file in `fmt` (json | csv | xlsx); `labelled`: see
+    to_xlsx."""
     cols = report_fields(name)
     formatted = format_rows(name, rows)
     if fmt == "json":
@@ -155,5 +169,5 @@ def export(name: str, rows: list[dict], fmt: str, title: str | None = None) -> b
     if fmt == "csv":
         return to_csv(formatted, cols)
     if fmt == "xlsx":
-        return to_xlsx(formatted, cols, name, title)
+        return to_xlsx(formatted, cols, name, title, labelled)
     raise ValueError(f"unknown format {fmt}")

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from ingest import lookup
 from ingest.standard import REPORTS
+from ingest.validate import key_texts
 
 
 def _h(meta, fld):
@@ -60,10 +61,9 @@ def _stored_duplicates(frame, meta, fx, ctx, report):
     found = lookup.existing_keys(ctx.conn, REPORT_TABLES[report], key_cols, complete, ctx.replacing_file_id)
     if not found:
         return
-    header = _h(meta, rep.key[-1])
-    for key, line in zip(keys, frame["line_no"].tolist()):
-        if key in found:
-            fx.add("KEY_DUPLICATE_STORED", line, header, "|".join(map(str, key)), found[key])
+    stored = [found.get(k) for k in keys]
+    fx.add_mask("KEY_DUPLICATE_STORED", [s is not None for s in stored], frame, rep.key_field,
+                _h(meta, rep.key_field), stored, subject=key_texts(frame, rep, meta))
 
 
 def check_region(frame, meta, fx, ctx):
@@ -89,8 +89,8 @@ def check_bgt(frame, meta, fx, ctx):
     fx.add_mask("BGT_YEAR_MISMATCH", year_mismatch.fillna(False), frame, "issued_date", _h(meta, "issued_date"),
                 frame["year"].astype("str"))
     project = frame["exp_type"] == "项目支出"
-    for fld in ("project_code", "project_name"):
-        fx.add_mask("BGT_PROJECT_REQUIRED", project & (frame[fld] == ""), frame, fld, _h(meta, fld))
+    fx.add_mask("BGT_PROJECT_REQUIRED", project & (frame["project_name"] == ""), frame, "project_name",
+                _h(meta, "project_name"))
     reduce = frame["kind"] == "调减"
     fx.add_mask("BGT_ORIG_REQUIRED", reduce & (frame["orig_quota_id"] == ""), frame, "orig_quota_id",
                 _h(meta, "orig_quota_id"))
@@ -135,7 +135,8 @@ def _check_bgt_originals(frame, meta, fx, ctx):
         before = balance[key]
         balance[key] += -amount if r.kind == "调减" else amount
         if balance[key] < 0:
-            fx.add("BGT_REDUCE_BELOW_ZERO", line, _h(meta, "amount"), r.orig_quota_id, _fen_text(before))
+            fx.add("BGT_REDUCE_BELOW_ZERO", line, _h(meta, "amount"), r.raw_amount, _fen_text(before),
+                   subject=r.orig_quota_id)
 
 
 def check_pay(frame, meta, fx, ctx):
@@ -201,8 +202,8 @@ def _check_pay_quota(frame, meta, fx, ctx):
     positive = (amount > 0).fillna(False).to_numpy(dtype=bool)
     over = found & positive & (start[group] - spent < 0)
     if over.any():
-        fx.add_mask("PAY_OVER_QUOTA", full(over), frame, None, _h(meta, "amount"), values=frame["quota_id"],
-                    expected=full_values([_fen_text(a) for a in adjusted]))
+        fx.add_mask("PAY_OVER_QUOTA", full(over), frame, "amount", _h(meta, "amount"),
+                    expected=full_values([_fen_text(a) for a in adjusted]), subject=frame["quota_id"])
 
 
 def _check_refunds(frame, meta, fx, ctx):
@@ -231,9 +232,11 @@ def _check_refunds(frame, meta, fx, ctx):
             continue
         if unit != r.unit_code:
             fx.add("PAY_REFUND_ORIG_UNIT", line, h, r.orig_voucher_no, unit)
-        refunded[key] = refunded.get(key, before) - int(r.amount_fen)
+        before = refunded.get(key, before)
+        refunded[key] = before - int(r.amount_fen)
         if refunded[key] > amount:
-            fx.add("PAY_REFUND_EXCEEDS", line, _h(meta, "amount"), _fen_text(refunded[key]), _fen_text(amount))
+            fx.add("PAY_REFUND_EXCEEDS", line, _h(meta, "amount"), r.raw_amount, _fen_text(amount - before),
+                   subject=r.orig_voucher_no)
 
 
 def check_inc(frame, meta, fx, ctx):
@@ -262,10 +265,11 @@ def check_flow(frame, meta, fx, ctx):
             fx.add("DEBT_BOND_UNKNOWN", int(r.line_no), h, r.bond_code)
             continue
         if r.kind == "还本" and pd.notna(r.amount_fen):
-            repaid[r.bond_code] = repaid.get(r.bond_code, bond["repaid_fen"]) + int(r.amount_fen)
+            before = repaid.get(r.bond_code, bond["repaid_fen"])
+            repaid[r.bond_code] = before + int(r.amount_fen)
             if repaid[r.bond_code] > bond["amount_fen"]:
-                fx.add("DEBT_REPAY_EXCEEDS", int(r.line_no), _h(meta, "amount"), _fen_text(repaid[r.bond_code]),
-                       _fen_text(bond["amount_fen"] - bond["repaid_fen"]))
+                fx.add("DEBT_REPAY_EXCEEDS", int(r.line_no), _h(meta, "amount"), r.raw_amount,
+                       _fen_text(bond["amount_fen"] - before), subject=r.bond_code)
 
 
 def check_asset(frame, meta, fx, ctx):
@@ -278,8 +282,7 @@ def check_audit(frame, meta, fx, ctx):
     over = frame["amount_fen"].notna() & frame["rectified_amount_fen"].notna() & (
         frame["rectified_amount_fen"] > frame["amount_fen"])
     fx.add_mask("AUDIT_RECTIFIED_EXCEEDS", over.fillna(False), frame, "rectified_amount",
-                _h(meta, "rectified_amount"), frame["amount_fen"].map(lambda v: _fen_text(v) if pd.notna(v) else ""),
-                values=frame["rectified_amount_fen"].map(lambda v: _fen_text(v) if pd.notna(v) else ""))
+                _h(meta, "rectified_amount"), frame["amount_fen"].map(lambda v: _fen_text(v) if pd.notna(v) else ""))
 
 
 REPORT_CHECKS = {

@@ -27,7 +27,7 @@ from ingest.reader import ReadError, read_file
 from ingest.rules import RULES, message
 from ingest.standard import CODE_TABLES, LOAD_ORDER, REPORTS
 from ingest.store_write import insert_rows, upsert_code_rows
-from ingest.validate import Checked, FileContext, validate
+from ingest.validate import Checked, FileContext, count, validate
 from ingest.lock import ingest_lock, work_lock
 from warehouse import pay_sums
 from pipeline import mark_refresh_due
@@ -58,6 +58,7 @@ class RunResult:
     batch_findings: int = 0
     seconds: float = 0.0
     loading: str | None = None  # the file being loaded, named when the store goes away mid-file
+    missing: list[dt.date] = field(default_factory=list)  # dates asked for that have no delivery folder
 
     @property
     def earliest_touched(self) -> dt.date | None:
@@ -217,6 +218,7 @@ def _day_files(folder: Path) -> list[Path]:
 def _ingest_day(engine: Engine, inbox: Path, day: dt.date, result: RunResult, progress) -> None:
     folder = inbox / f"{day:%Y%m%d}"
     if not folder.is_dir():
+        result.missing.append(day)
         if progress:
             progress(f"{day} 无交付文件夹 / no delivery folder")
         return
@@ -275,8 +277,7 @@ def _ingest_file(engine: Engine, path: Path, day: dt.date, run_id: int, manifest
     with engine.begin() as conn:
         findings, checked, rows, total = _check_file(conn, path, fn, report, day, sha, manifest, codes,
                                                      loaded["id"] if loaded else None)
-        errors = sum(1 for f in findings if f["severity"] == "error")
-        warnings = sum(1 for f in findings if f["severity"] == "warning")
+        errors, warnings = count(findings, "error"), count(findings, "warning")
         if errors:
             if latest is not None and latest["status"] == "refused" and latest["sha256"] == sha \
                     and latest["quarantine_path"] and _same_findings(conn, latest["id"], findings):
@@ -291,16 +292,21 @@ def _ingest_file(engine: Engine, path: Path, day: dt.date, run_id: int, manifest
         file_id = _insert_file_record(conn, run_id, day, name, report, fn, sha, "loaded", rows, total, errors,
                                       warnings, findings)
         earliest = _load_rows(conn, report, checked, file_id, day, loaded)
+        conn.execute(update(ingest_file).where(  # earlier refused versions: this one is their answer
+            ingest_file.c.business_date == day, ingest_file.c.name == name, ingest_file.c.status == "refused")
+            .values(status="superseded", superseded_by=file_id))
         if earliest is not None:
             mark_refresh_due(conn, earliest)
         return FileOutcome(day, name, report, "loaded", rows, total, errors, warnings, earliest)
 
 
 def _record_unchanged(conn, run_id, day, name, report, sha, previous) -> FileOutcome:
+    """The same file again: its record carries the counts of the version it repeats (a refused file still
+    shows its errors); nothing is loaded, and the run found nothing new in it."""
     conn.execute(insert(ingest_file).values(
         run_id=run_id, business_date=day, name=name, report=report, region_code=previous["region_code"],
         sha256=sha, status="unchanged", rows=previous["rows"], amount_total_fen=previous["amount_total_fen"],
-        errors=0, warnings=0, recorded_at=dt.datetime.now()))
+        errors=previous["errors"], warnings=previous["warnings"], recorded_at=dt.datetime.now()))
     return FileOutcome(day, name, report, "unchanged", previous["rows"], previous["amount_total_fen"])
 
 
@@ -336,8 +342,8 @@ def _check_file(conn, path, fn, report, day, sha, manifest, codes, replacing_id)
 
 def _amount_total(report: str, frame: pd.DataFrame) -> int | None:
     rep = REPORTS[report]
-    if not rep.amount or frame is None or frame.empty and not len(frame.columns):
-        return None if not rep.amount else 0
+    if not rep.amount or frame is None or not len(frame.columns):  # no ★ column, or no rows could be read
+        return None
     col = frame[f"{rep.amount}_fen"]
     if report == "ASSET":
         col = col[frame["unit_of_measure"].fillna("元").isin(("元", ""))]
@@ -395,8 +401,8 @@ def _insert_file_record(conn, run_id, day, name, report, fn, sha, status, rows, 
         sha256=sha, status=status, rows=rows, amount_total_fen=total, errors=errors, warnings=warnings,
         recorded_at=dt.datetime.now(), quarantine_path=quarantine_path).returning(ingest_file.c.id)).scalar_one()
     if findings:
-        conn.execute(insert(finding), [dict(f, run_id=run_id, file_id=file_id, business_date=day, file=name)
-                                       for f in findings])
+        conn.execute(insert(finding), [dict({k: v for k, v in f.items() if k != "more"}, run_id=run_id,
+                                            file_id=file_id, business_date=day, file=name) for f in findings])
     return file_id
 
 

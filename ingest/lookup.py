@@ -24,10 +24,12 @@ class CodeTables:
     _econ: dict[tuple[int, str], set[str]] = field(default_factory=dict)
 
     def func_codes(self, year: int | None) -> set[str]:
-        return self._func.get(year) or self._func.get(0, set())
+        """The year's delivered codes upserted onto the shipped classification (year 0): a delivery adds and
+        renames codes, a code it does not list stays known (interface.md §1)."""
+        return self._func.get(0, set()) | self._func.get(year, set())
 
     def econ_codes(self, year: int | None, kind: str) -> set[str]:
-        return self._econ.get((year, kind)) or self._econ.get((0, kind), set())
+        return self._econ.get((0, kind), set()) | self._econ.get((year, kind), set())
 
 
 def read_code_tables(conn: Connection) -> CodeTables:

@@ -41,7 +41,15 @@ class Report:
     order: int = 2  # load order inside a batch: 0 code tables, 1 budgets/terms, 2 the rest
     table: str = ""
     restated: bool = False  # a later delivery restates (latest business date wins)
+    key_repeats: bool = False  # a key may come again in the same file, each row a later state (AUDIT)
     cols: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def key_field(self) -> str:
+        """The key column a duplicate key is reported on: the last that names the row (a number or code other
+        than the region), else the last."""
+        naming = [k for k in self.key if self.cols[k].kind in ("text", "code") and k != "region_code"]
+        return (naming or list(self.key))[-1]
 
     def __post_init__(self):
         object.__setattr__(self, "table", self.name.lower())
@@ -195,7 +203,7 @@ REPORTS: dict[str, Report] = {
             _c("整改状态", "status", "enum", enum=("未整改", "整改中", "已整改")),
             _c("已整改金额", "rectified_amount", "amount"),
             _c("更新日期", "updated_date", "date"),
-        ), key=("issue_id",), amount="amount", restated=True),
+        ), key=("issue_id",), amount="amount", restated=True, key_repeats=True),
         Report("PROJ", "重大项目", (
             _c("项目编码", "project_code", req=True),
             _c("项目名称", "project_name"),

@@ -22,6 +22,7 @@ from ingest.standard import REPORTS, Col, Report
 
 MAX_FINDINGS_PER_RULE = 100
 
+_NUMBER_TEXT = {"amount": "以元为单位的金额，如 1234567.89", "quantity": "以元为单位的金额或实物数量，如 1234567.89"}
 _REFERS_TABLE = {"region": "行政区划代码表", "unit": "预算单位代码表", "func": "当年支出功能分类科目表",
                  "econ": "当年部门支出经济分类科目表（部门）"}
 
@@ -39,10 +40,6 @@ class FileContext:
 class Checked:
     frame: pd.DataFrame  # typed rows, warehouse column names, plus line_no
     findings: list[dict] = field(default_factory=list)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for f in self.findings if f["severity"] == "error")
 
 
 class Findings:
@@ -66,27 +63,43 @@ class Findings:
         })
 
     def add_mask(self, rule_id: str, mask, frame: pd.DataFrame, field_name: str | None, header: str | None,
-                 expected=None, values=None):
+                 expected=None, values=None, subject=None):
+        """One finding per row of `mask`; `expected`, `values` and `subject` are a value for every row or a
+        column of the frame's length (values default to the cells of `field_name` as written)."""
         idx = np.flatnonzero(np.asarray(mask, dtype=bool))
         if not len(idx):
             return
         vals = values if values is not None else (frame[f"raw_{field_name}"] if field_name else None)
-        exp_is_series = isinstance(expected, (pd.Series, np.ndarray, list))
         for i in idx[:MAX_FINDINGS_PER_RULE + 1]:
-            v = vals.iloc[i] if isinstance(vals, pd.Series) else (vals[i] if vals is not None else None)
-            e = (expected.iloc[i] if isinstance(expected, pd.Series) else expected[i]) if exp_is_series else expected
-            self.add(rule_id, int(frame["line_no"].iloc[i]), header, v, e)
+            self.add(rule_id, int(frame["line_no"].iloc[i]), header, _at(vals, i), _at(expected, i),
+                     subject=_at(subject, i))
         self._counts[(rule_id, header or "")] += max(0, len(idx) - MAX_FINDINGS_PER_RULE - 1)
 
     def finish(self) -> list[dict]:
-        """Add one line per rule that was cut, saying how many more rows it hit."""
+        """Add one line per rule that was cut, saying how many more rows it hit (`more`: counted by `count`,
+        not stored)."""
         out = list(self.items)
         for (rule_id, column), n in self._counts.items():
             if n > MAX_FINDINGS_PER_RULE:
                 out.append({"rule_id": rule_id, "severity": RULES[rule_id].severity, "line": None,
                             "column": column or None, "value": "", "expected": "",
-                            "message": f"同类问题另有 {n - MAX_FINDINGS_PER_RULE} 行未逐一列出（规则 {rule_id}）"})
+                            "message": f"同类问题另有 {n - MAX_FINDINGS_PER_RULE} 行未逐一列出（规则 {rule_id}）",
+                            "more": n - MAX_FINDINGS_PER_RULE})
         return out
+
+
+def count(findings: list[dict], severity: str) -> int:
+    """The rows a file's findings of `severity` hit, those past a rule's listing limit included."""
+    return sum(f.get("more", 1) for f in findings if f["severity"] == severity)
+
+
+def _at(v, i: int):
+    """Row i's value of a per-row column (Series, array or list), else `v` itself."""
+    if isinstance(v, pd.Series):
+        return v.iloc[i]
+    if isinstance(v, (np.ndarray, list)):
+        return v[i]
+    return v
 
 
 def _map_headers(rep: Report, headers: list[str], fx: Findings) -> dict[str, int]:
@@ -126,7 +139,7 @@ def _frame(raw: RawTable, rep: Report, mapping: dict[str, int], fx: Findings) ->
     if raw.numeric:
         for c in rep.columns:
             j = mapping.get(c.field)
-            if j is not None and c.kind == "code":
+            if j is not None and c.kind in ("code", "text"):
                 numeric[c.field] = np.array([j in n for n in raw.numeric], dtype=bool)
     headers = {c.field: (raw.headers[mapping[c.field]].strip() if c.field in mapping else c.cn) for c in rep.columns}
     return frame, {"numeric": numeric, "headers": headers}
@@ -139,12 +152,14 @@ def _typed(frame: pd.DataFrame, rep: Report, meta: dict, fx: Findings) -> pd.Dat
     for c in rep.columns:
         raw = frame[f"raw_{c.field}"]
         h = hdr[c.field]
-        if c.kind in ("amount", "quantity", "rate"):
-            value, bad, too_many, empty = parse_hundredths(raw, 4 if c.kind == "rate" else 2)
-            fx.add_mask("AMOUNT_FORMAT" if c.kind != "rate" else "NUMBER_FORMAT", bad, frame, c.field, h,
-                        "百分数，如 2.35")
-            fx.add_mask("AMOUNT_DECIMALS" if c.kind != "rate" else "NUMBER_FORMAT", too_many, frame, c.field, h,
-                        "最多 4 位小数")
+        if c.kind == "rate":
+            value, bad, too_many, empty = parse_hundredths(raw, 4)
+            fx.add_mask("NUMBER_FORMAT", bad, frame, c.field, h, "百分数，如 2.35")
+            fx.add_mask("NUMBER_FORMAT", too_many, frame, c.field, h, "百分数，最多 4 位小数")
+        elif c.kind in ("amount", "quantity"):
+            value, bad, too_many, empty = parse_hundredths(raw, 2)
+            fx.add_mask("AMOUNT_FORMAT", bad, frame, c.field, h, _NUMBER_TEXT[c.kind])
+            fx.add_mask("AMOUNT_DECIMALS", too_many, frame, c.field, h, "最多 2 位小数")
         elif c.kind == "date":
             value, bad, empty = parse_dates(raw)
             fx.add_mask("DATE_FORMAT", bad, frame, c.field, h)
@@ -153,6 +168,9 @@ def _typed(frame: pd.DataFrame, rep: Report, meta: dict, fx: Findings) -> pd.Dat
             fx.add_mask("NUMBER_FORMAT", bad, frame, c.field, h, "整数（如年度 2026）")
         else:
             value = clean_number_text(raw) if c.kind == "code" else clean_text(raw)
+            if c.field in meta["numeric"]:  # Excel keeps 15 significant digits of a number: the rest are lost
+                lost = meta["numeric"][c.field] & value.str.fullmatch(r"\d{16,}").fillna(False).to_numpy(dtype=bool)
+                fx.add_mask("CELL_PRECISION", lost, frame, c.field, h, "以文本格式保存的完整编号")
             if c.default is not None:
                 value = value.where(value != "", c.default)
             empty = value == ""
@@ -185,6 +203,7 @@ def _check_code_column(frame, c: Col, meta, fx: Findings, known: set[str] | None
         known_np = np.zeros(len(s), dtype=bool)
         for y in np.unique(year_np[~np.isnan(year_np)]):
             known_np |= (year_np == y) & s.isin(known_by_year(int(y))).to_numpy(dtype=bool)
+        known_np |= np.isnan(year_np)  # no valid date or year: which year's table applies is unknown (its own finding)
         is_known = pd.Series(known_np, index=s.index)
         sets = years
     else:
@@ -221,19 +240,31 @@ def _digits_text(digits: tuple[int, ...]) -> str:
 
 
 def _check_keys_in_file(frame, rep: Report, meta, fx: Findings):
-    if not rep.key or frame.empty:
+    if not rep.key or rep.key_repeats or frame.empty:
         return
     cols = [rep.cols[k].store_name for k in rep.key]
     dup = frame.duplicated(subset=cols, keep="first")
     if dup.any():
         first_line = frame.groupby(cols, sort=False, dropna=False)["line_no"].transform("first")
-        keys = frame.loc[dup, cols].astype("str").fillna("").agg("|".join, axis=1).reindex(frame.index)
-        fx.add_mask("KEY_DUPLICATE_IN_FILE", dup, frame, None, meta["headers"][rep.key[-1]], first_line, values=keys)
+        fx.add_mask("KEY_DUPLICATE_IN_FILE", dup, frame, rep.key_field, meta["headers"][rep.key_field], first_line,
+                    subject=key_texts(frame, rep, meta))
+
+
+def key_texts(frame: pd.DataFrame, rep: Report, meta) -> pd.Series:
+    """Each row's key as a clerk reads it, e.g. "区划编码=419900，凭证号=V10"."""
+    parts = [meta["headers"][k] + "=" + frame[f"raw_{k}"].str.strip() for k in rep.key]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + "，" + p
+    return out
 
 
 def validate(raw: RawTable, report: str, ctx: FileContext) -> Checked:
     rep = REPORTS[report]
     fx = Findings()
+    if not raw.n and not any(h.strip() for h in raw.headers):
+        fx.add("FILE_EMPTY", 1)
+        return Checked(pd.DataFrame(), fx.finish())
     mapping = _map_headers(rep, raw.headers, fx)
     if any(f["rule_id"] in ("HEADER_MISSING", "HEADER_DUPLICATE") for f in fx.items):
         return Checked(pd.DataFrame(), fx.finish())

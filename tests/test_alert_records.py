@@ -81,5 +81,5 @@ def test_the_report_command_in_every_format(store, tmp_path):
     assert out.exit_code == 0, out.output
     import openpyxl
     sheet = openpyxl.load_workbook(io.BytesIO(target.read_bytes())).active
-    assert [c.value for c in sheet[1]][:3] == ["编号", "规则编号", "级别"]
+    assert [c.value for c in sheet[1]] == list(RECORD_FIELDS["alerts"])
     assert any(row[1] == "JUST_BELOW" for row in sheet.iter_rows(min_row=2, values_only=True))

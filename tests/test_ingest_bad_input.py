@@ -24,10 +24,12 @@ pytestmark = pytest.mark.long(1.3)  # minutes of a test worker under the full su
 CASES: dict[str, callable] = {}
 
 
-def case(rule_id: str, file: str, line: int | None = None, column: str | None = None, value: str | None = None):
-    """Register a builder: it writes the inbox and returns the business dates to ingest."""
+def case(rule_id: str, file: str, line: int | None = None, column: str | None = None, value: str | None = None,
+         says: str | None = None):
+    """Register a builder: it writes the inbox and returns the business dates to ingest. `value` is the cell as
+    written in `column`; `says`, what the message must also name (the key, quota, voucher or bond judged)."""
     def register(fn):
-        CASES[rule_id] = (fn, file, line, column, value)
+        CASES[rule_id] = (fn, file, line, column, value, says)
         return fn
     return register
 
@@ -126,6 +128,13 @@ def _(inbox):
     return [D1]
 
 
+@case("FILE_EMPTY", PAY_D1, 1)
+def _(inbox):  # not even a header (a header-only file is valid: nothing today)
+    deliver(inbox, D1, base_rows(), manifest=False)
+    (inbox / "20260302" / PAY_D1).write_bytes(b"")
+    return [D1]
+
+
 @case("HEADER_MISSING", PAY_D1, 1, "支付金额")
 def _(inbox):
     rows = base_rows()
@@ -216,17 +225,22 @@ def _(inbox):
     return _with("PAY", lambda r: r[1].update(unit_code="12001"))(inbox)
 
 
+@case("CELL_PRECISION", f"PAY_{TOP}_20260302.xlsx", 2, "收款人账号", "6222020200112233000")
+def _(inbox):  # a 19-digit account typed into a number cell: Excel keeps its first 15 digits
+    return _with("PAY", lambda r: r[0].update(payee_account=6222020200112233445), ext={"PAY": "xlsx"})(inbox)
+
+
 @case("CODE_UNKNOWN", BGT_D1, 2, "部门经济分类编码", "30298")
 def _(inbox):
     return _with("BGT", lambda r: r[0].update(econ_code="30298"))(inbox)
 
 
-@case("KEY_DUPLICATE_IN_FILE", PAY_D1, 3, "凭证号")
+@case("KEY_DUPLICATE_IN_FILE", PAY_D1, 3, "凭证号", "V1", says=f"区划编码={TOP}，凭证号=V1")
 def _(inbox):
     return _with("PAY", lambda r: r[1].update(voucher_no="V1", region_code=TOP, unit_code="101001", quota_id="Q1"))(inbox)
 
 
-@case("KEY_DUPLICATE_STORED", f"PAY_{TOP}_20260303.csv", 2, "凭证号")
+@case("KEY_DUPLICATE_STORED", f"PAY_{TOP}_20260303.csv", 2, "凭证号", "V1", says=PAY_D1)
 def _(inbox):
     return _first_day_then({"PAY": [voucher("V1", "101001", "Q1", 10, day=D2)]})(inbox)
 
@@ -254,9 +268,10 @@ def _(inbox):
     return _with("BGT", lambda r: r[0].update(issued_date=dt.date(2025, 12, 30)))(inbox)
 
 
-@case("BGT_PROJECT_REQUIRED", BGT_D1, 2, "项目编码")
-def _(inbox):
-    return _with("BGT", lambda r: r[0].update(exp_type="项目支出", project_name="某项目"))(inbox)
+@case("BGT_PROJECT_REQUIRED", BGT_D1, 2, "项目名称")
+def _(inbox):  # only the name is required of a 项目支出 (interface.md): a missing code is no finding
+    return _with("BGT", lambda r: (r[0].update(exp_type="项目支出", project_code="P1"),
+                                   r[1].update(exp_type="项目支出", project_name="某项目")))(inbox)
 
 
 @case("BGT_ORIG_REQUIRED", BGT_D1, 4, "原指标编号")
@@ -274,7 +289,7 @@ def _(inbox):
     return _with("BGT", lambda r: r.append(quota("Q3", "101001", "2050201", "30202", 10, "追加", orig="Q1")))(inbox)
 
 
-@case("BGT_REDUCE_BELOW_ZERO", f"BGT_{TOP}_20260303.csv", 2, "金额", "Q1")
+@case("BGT_REDUCE_BELOW_ZERO", f"BGT_{TOP}_20260303.csv", 2, "金额", "1000000.01", says="原指标 Q1")
 def _(inbox):
     return _first_day_then({"BGT": [quota("Q3", "101001", "2050201", "30201", 1_000_000.01, "调减", orig="Q1",
                                           issued=D2)]})(inbox)
@@ -312,13 +327,13 @@ def _(inbox):
                             "PAY": [voucher("V3", "101002", "Q1", -10, day=D2, orig_voucher_no="V1")]})(inbox)
 
 
-@case("PAY_REFUND_EXCEEDS", f"PAY_{TOP}_20260303.csv", 3, "支付金额", "1234.57")
+@case("PAY_REFUND_EXCEEDS", f"PAY_{TOP}_20260303.csv", 3, "支付金额", "-234.57", says="原凭证 V1")
 def _(inbox):
     return _first_day_then({"PAY": [voucher("V3", "101001", "Q1", -1000, day=D2, orig_voucher_no="V1"),
                                     voucher("V4", "101001", "Q1", -234.57, day=D2, orig_voucher_no="V1")]})(inbox)
 
 
-@case("PAY_OVER_QUOTA", PAY_D1, 4, "支付金额", "Q1")
+@case("PAY_OVER_QUOTA", PAY_D1, 4, "支付金额", "998765.45", says="指标 Q1")
 def _(inbox):
     return _with("PAY", lambda r: r.append(voucher("V3", "101001", "Q1", 998_765.45)))(inbox)
 
@@ -339,7 +354,7 @@ def _(inbox):
     return [D1]
 
 
-@case("DEBT_REPAY_EXCEEDS", f"DEBT_FLOW_{TOP}_20260303.csv", 3, "金额", "100000000.01")
+@case("DEBT_REPAY_EXCEEDS", f"DEBT_FLOW_{TOP}_20260303.csv", 3, "金额", "40000000.01", says="债券 B1")
 def _(inbox):
     deliver(inbox, D1, all_reports())
     deliver(inbox, D2, {"DEBT_FLOW": [dict(flow_id="F2", bond_code="B1", date=D2, kind="还本", amount=60_000_000),
@@ -444,7 +459,7 @@ def test_bad_input_refused_by_the_reader(rule_id, sqlite_url, tmp_path, monkeypa
 
 def _gives_a_clear_finding(rule_id, store, tmp_path, monkeypatch):
     monkeypatch.setenv("BUDGET_QUARANTINE", str(tmp_path / "quarantine"))
-    build, file, line, column, value = CASES[rule_id]
+    build, file, line, column, value, says = CASES[rule_id]
     inbox = tmp_path / "inbox"
     days = build(inbox)
     ingest_dates(store, inbox, days)
@@ -461,6 +476,8 @@ def _gives_a_clear_finding(rule_id, store, tmp_path, monkeypatch):
             assert hit["column"] == column
         if value is not None:
             assert hit["value"] == value
+        if says is not None:
+            assert says in hit["message"], hit["message"]
         if file == "manifest.json":
             return
         record = conn.execute(select(ingest_file).where(ingest_file.c.name == file)
@@ -506,11 +523,22 @@ def test_empty_file_means_nothing_today(store, tmp_path):
     assert (pay_file.status, pay_file.rows, pay_file.amount_total_fen) == ("loaded", 0, 0)
 
 
-def test_zero_byte_file_is_refused_for_missing_columns(store, tmp_path):
+def test_zero_byte_file_is_refused_with_one_finding_and_no_total(store, tmp_path):
     deliver(tmp_path / "in", D1, base_rows(), manifest=False)
     (tmp_path / "in" / "20260302" / PAY_D1).write_bytes(b"")
     result = ingest_dates(store, tmp_path / "in", [D1])
-    assert next(f for f in result.files if f.report == "PAY").status == "refused"
+    pay_file = next(f for f in result.files if f.report == "PAY")
+    assert (pay_file.status, pay_file.errors, pay_file.amount_total_fen) == ("refused", 1, None)
+
+
+def test_a_date_that_is_no_date_says_only_that(store, tmp_path):
+    """A voucher dated 2026-02-30 is a DATE_FORMAT error, not also an unknown code: which year's code table
+    applies cannot be told."""
+    build = CASES["DATE_FORMAT"][0]
+    ingest_dates(store, tmp_path / "in", build(tmp_path / "in"))
+    with store.connect() as conn:
+        rules = conn.execute(select(finding.c.rule_id).where(finding.c.file == PAY_D1)).scalars().all()
+    assert rules == ["DATE_FORMAT"]
 
 
 def test_numeric_xlsx_code_that_is_known_loads_as_that_code(store, tmp_path):

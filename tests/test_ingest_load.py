@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from ingest.load import ingest_dates
 from ingest.records import finding_records, ingest_records
 from ingest.standard import REPORTS
-from tests.deliveries import D1, D2, TOP, all_reports, base_rows, deliver, voucher
+from indicators.reports import report_rows
+from tests.deliveries import D1, D2, TOP, all_reports, base_rows, deliver, quota, voucher
 from warehouse.schema import REPORT_TABLES, asset, bgt, dm_unit, file_change, inc, ingest_file, pay
 
 
@@ -133,6 +134,45 @@ def test_refused_then_fixed_dependency_loads_on_rerun(store, tmp_path):
     second = ingest_dates(store, tmp_path / "in", [D1])
     assert {f.report: f.status for f in second.files} == {"DM_REGION": "unchanged", "DM_UNIT": "unchanged",
                                                           "BGT": "loaded", "PAY": "loaded"}
+    records = [(r["report"], r["status"]) for r in ingest_records(store, D1) if r["report"] in ("BGT", "PAY")]
+    assert sorted(records) == [("BGT", "loaded"), ("BGT", "superseded"), ("PAY", "loaded"), ("PAY", "superseded")]
+
+
+def test_a_refused_file_delivered_again_unchanged_still_shows_its_errors(store, tmp_path):
+    rows = base_rows()
+    rows["PAY"][0]["amount"] = "abc"
+    deliver(tmp_path / "in", D1, rows)
+    ingest_dates(store, tmp_path / "in", [D1])
+    again = ingest_dates(store, tmp_path / "in", [D1])
+    assert {f.report: f.status for f in again.files}["PAY"] == "unchanged"
+    assert sum(f.errors for f in again.files) == 0  # the run found nothing new
+    pay_records = [(r["status"], r["errors"]) for r in ingest_records(store, D1) if r["report"] == "PAY"]
+    assert pay_records == [("refused", 1), ("unchanged", 1)]
+    assert len(finding_records(store, D1)) == 1  # its finding is not repeated
+
+
+def test_a_delivered_classification_adds_to_the_shipped_one(store, tmp_path):
+    """DM_FUNC / DM_ECON are upserts onto the shipped tables: a code the delivery does not list stays known."""
+    deliver(tmp_path / "in", D1, base_rows())
+    deliver(tmp_path / "in", D2, {
+        "DM_FUNC": [dict(code="2050299", name="其他普通教育支出", year=2026)],
+        "DM_ECON": [dict(code="30298", name="其他商品和服务支出（地方）", kind="部门", year=2026)],
+        "BGT": [quota("Q5", "101001", "2050201", "30201", 10, "年初预算", issued=D2),
+                quota("Q6", "101001", "2050299", "30298", 10, "年初预算", issued=D2)]})
+    result = ingest_dates(store, tmp_path / "in", [D1, D2])
+    assert {f.report: f.status for f in result.files if f.business_date == D2} == {
+        "DM_FUNC": "loaded", "DM_ECON": "loaded", "BGT": "loaded"}
+    assert finding_records(store, D2) == []  # 2050299's parent 20502 is in the shipped table
+
+
+def test_an_audit_issue_may_come_twice_in_one_file_the_later_row_in_force(store, tmp_path):
+    rows = all_reports()
+    rows["AUDIT"].append(dict(rows["AUDIT"][0], status="已整改", rectified_amount=100000))
+    deliver(tmp_path / "in", D1, rows)
+    result = ingest_dates(store, tmp_path / "in", [D1])
+    assert {f.report: f.status for f in result.files}["AUDIT"] == "loaded"
+    [top] = [r for r in report_rows(store, "audit", D1) if (r["code"], r["scope"], r["category"]) == (TOP, "全辖", "合计")]
+    assert (top["issues"], top["rectified_issues"], top["rectified_amount"]) == (1, 1, 10_000_000)
 
 
 def test_dates_in_order_and_code_table_upsert(store, tmp_path):
@@ -147,7 +187,6 @@ def test_dates_in_order_and_code_table_upsert(store, tmp_path):
 
 
 def test_bgt_reduction_and_supplement_in_one_file(store, tmp_path):
-    from tests.deliveries import quota
     rows = base_rows()
     rows["BGT"] += [quota("Q3", "101001", "2050201", "30201", 200_000, "追加", orig="Q1"),
                     quota("Q4", "101001", "2050201", "30201", 1_200_000, "调减", orig="Q1")]

@@ -1,5 +1,5 @@
 """`python app.py report`: the spec's field names, exported numbers, CSV/XLSX that never turn text into
-formulas, clean one-line failures."""
+formulas, clean one-line failures (of the ingest's arguments too)."""
 import json
 from decimal import Decimal
 
@@ -53,13 +53,16 @@ def test_csv_and_xlsx_keep_text_as_text(store_url, tmp_path):
 
     out = tmp_path / "execution.xlsx"
     assert run(store_url, *ARGS, "--level", "unit", "--format", "xlsx", "--out", str(out)).exit_code == 0
-    sheet = openpyxl.load_workbook(out).active
+    book = openpyxl.load_workbook(out)
+    sheet, named = book.worksheets
     header = [c.value for c in sheet[1]]
-    assert header == [label("execution", f) for f in fields("execution")]
-    assert header[:3] == ["层级", "编码", "名称"] and "执行率" in header
+    assert header == list(fields("execution"))  # the field names, as in JSON and CSV
+    assert [tuple(r) for r in named.iter_rows(min_row=2, max_row=4, values_only=True)] == [
+        ("level", "层级", None), ("code", "编码", None), ("name", "名称", None)]
+    assert ("adjusted_budget", label("execution", "adjusted_budget"), "元") in set(named.iter_rows(values_only=True))
     row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "500001")
     assert (row[2].value, row[2].data_type) == ("=1+1", "s")
-    budget = row[header.index("调整后预算")]
+    budget = row[header.index("adjusted_budget")]
     assert budget.value == 10 and budget.number_format == "#,##0.00"
 
 
@@ -71,6 +74,25 @@ def test_failures_are_one_line(store_url, tmp_path):
         assert result.exit_code != 0 and len(result.output.strip().splitlines()) == 1, result.output
     assert run(store_url, *ARGS, "--format", "xlsx").exit_code != 0  # xlsx needs --out
     assert run(store_url, "report", "execution", "--date", "2026-13-01").exit_code != 0
+
+
+def test_usage_errors_are_one_line_too(store_url, tmp_path):
+    """cli.md: a command that cannot do its job exits non-zero with a one-line reason — a bad argument too, not
+    click's usage block."""
+    for args in (["report", "nonsense", "--date", "2026-06-30"], ["report", "execution"],
+                 ["report", "execution", "--date", "2026-13-01"], [*ARGS, "--format", "xlsx"],
+                 ["ingest", "--inbox", str(tmp_path / "absent"), "--date", "2026-06-30"],
+                 ["ingest", "--inbox", str(tmp_path), "--from", "2026-06-30", "--to", "2026-06-01"],
+                 ["no-such-command"]):
+        result = CliRunner().invoke(main, [*args, "--db", store_url])
+        assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, (args, result.output)
+
+
+def test_a_date_without_a_delivery_folder_is_said(store_url, tmp_path):
+    (tmp_path / "20260629").mkdir()
+    result = run(store_url, "ingest", "--inbox", str(tmp_path), "--from", "2026-06-29", "--to", "2026-06-30",
+                 "--quiet", "--no-refresh")
+    assert result.exit_code == 0 and "无交付文件夹 / no delivery folder: 20260630" in result.output, result.output
 
 
 def test_every_indicator_report_and_records(store_url):
