@@ -198,22 +198,23 @@ def debt(c: Composer, f: Facts) -> None:
 
 
 # 五、国有资产和审计整改 ---------------------------------------------------------------------------------------
-def asset_clause(r: dict) -> str:
-    if not (r["total_assets"] or r["total_liabilities"]):  # reported in 亩 and the like: no amount to sum
-        return f"{r['category']}报告主体{n.count(r['entities'])}个（以实物量计量，不计入金额）"
-    return sentence(f"{r['category']}总额{n.amount(r['total_assets'])}", f"负债总额{n.amount(r['total_liabilities'])}",
+def asset_clause(r: dict, period: dt.date) -> str:
+    """One category's figures; a category whose latest report is older than the others' says which it is."""
+    older = "" if r["period"] == period else f"（{n.date_text(r['period'])}报告）"
+    return sentence(f"{r['category']}{older}总额{n.amount(r['total_assets'])}",
+                    f"负债总额{n.amount(r['total_liabilities'])}",
                     defined(f"资产负债率{n.percent(r['debt_asset_ratio'])}", r["debt_asset_ratio"]),
                     defined(f"保值增值率{n.percent(r['equity_growth'])}", r["equity_growth"]), end="")
 
 
 def assets_and_audit(c: Composer, f: Facts) -> None:
     c.heading("（一）国有资产", 2)
-    period = f.assets[0]["period"] if f.assets else None
-    if period is None:
+    reported = [r for r in f.assets if r["entities"]]  # rows in 元 (亩 and the like are never summed)
+    if not reported:
         c.para("截至本期尚无国有资产报告。")
     else:
-        reported = [r for r in f.assets if r["entities"]]
-        c.para(f"据{n.date_text(period)}国有资产报告，" + "；".join(map(asset_clause, reported)) + "。")
+        period = max(r["period"] for r in reported)
+        c.para(f"据{n.date_text(period)}国有资产报告，" + "；".join(asset_clause(r, period) for r in reported) + "。")
         unit = n.amount_unit([r[k] for r in f.assets for k in ("total_assets", "total_liabilities", "equity")])
         c.table("国有资产情况",
                 ["类别", "主体数（个）", f"资产总额（{unit}）", f"负债总额（{unit}）", f"所有者权益（{unit}）",

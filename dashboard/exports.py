@@ -67,4 +67,4 @@ def download(clicks, args, search):
     except (FilterError, ScopeError):
         return no_update
     audit.log(store.engine(), audit.EXPORT, target=table, format=fmt, rows=len(rows), view=query, args=args)
-    return dcc.send_bytes(export(name, rows, fmt, title, labelled=True), file_name(title, query, fmt))
+    return dcc.send_bytes(export(name, rows, fmt, title, for_people=True), file_name(title, query, fmt))

@@ -1,8 +1,10 @@
-"""国有资产: the state-owned assets reported for the latest quarter ≤ D, per region and category.
+"""国有资产: the state-owned assets of the latest reported quarter ≤ D, per region and category.
 
-Amounts count only rows measured in 元 (国有自然资源 may be reported in 亩 etc., never summed with 元);
-`entities` counts every reporting entity. The period is the latest quarter end ≤ D with data delivered on or
-before D, the same for every region so that 全辖 sums one quarter.
+Amounts and `entities` count only rows measured in 元 (国有自然资源 may be reported in 亩 etc., never summed
+with 元). Each region and category has its own period: the latest quarter end ≤ D with rows delivered on or
+before D in its scope — for 全辖 the latest in the region or any region below it, whose rows of that quarter
+are summed (a county that has not yet reported the quarter is not counted in it; one that reports quarters
+later than the city keeps its own latest).
 """
 from __future__ import annotations
 
@@ -28,36 +30,51 @@ def assets(engine, date: dt.date, region: str | None = None, level: str = "regio
         return asset_rows(open_scope(conn, "assets", date, region, level))
 
 
-def report_period(sc: Scope) -> dt.date | None:
-    return sc.conn.scalar(select(func.max(asset.c.period)).where(asset.c.period <= sc.day,
-                                                                asset.c.business_date <= sc.day))
-
-
 def asset_source(sc: Scope, period: dt.date | None):
     """The ASSET rows in force as of D for one period (latest delivery per entity and category)."""
     return latest(asset, ("period", "entity_code", "category"), sc.day, asset.c.period == period)
+
+
+def every_period(sc: Scope):
+    """The ASSET rows in force as of D of every period ≤ D."""
+    return latest(asset, ("period", "entity_code", "category"), sc.day, asset.c.period <= sc.day)
+
+
+def member_period(sc: Scope, regions: list[str], category: str) -> dt.date | None:
+    """The period of one row: the latest quarter ≤ D with rows of `category` in `regions`."""
+    rows = every_period(sc)
+    return sc.conn.scalar(select(func.max(rows.c.period)).where(rows.c.region_code.in_(regions),
+                                                                rows.c.category == category))
 
 
 def in_yuan(rows):
     return func.coalesce(rows.c.unit_of_measure, "元") == "元"
 
 
+def _latest_period(bucket: dict, category: str) -> dt.date | None:
+    return max((period for cat, period in bucket if cat == category), default=None)
+
+
+def _parts_at_latest_period(bucket: dict, category: str) -> dict:
+    """A region row's parts: its category's sums at its latest period, and the equity of the same period a year
+    before (bucket: (category, period) → sums, rolled up over 全辖 like any other breakdown)."""
+    period = _latest_period(bucket, category)
+    if period is None:
+        return {}
+    last_year = bucket.get((category, same_day_last_year(period)), {})
+    return {**bucket[(category, period)], "equity_last_year": last_year.get("equity", 0)}
+
+
 def asset_rows(sc: Scope) -> list[dict]:
     if not sc.region:
         return []
-    period = report_period(sc)
+    rows = every_period(sc)
+    yuan = in_yuan(rows)
+    sums = [func.sum(case((yuan, rows.c[col]), else_=0)) for col in AMOUNTS.values()]
     grouped: dict = {}
-    if period is not None:
-        rows = asset_source(sc, period)
-        sums = [func.sum(case((in_yuan(rows), rows.c[col]), else_=0)) for col in AMOUNTS.values()]
-        for rc, cat, n, *amounts in sc.conn.execute(
-                select(rows.c.region_code, rows.c.category, func.count(), *sums)
-                .where(rows.c.region_code.in_(sc.codes)).group_by(rows.c.region_code, rows.c.category)):
-            put(grouped, rc, cat, {"entities": n, **{k: as_int(v) for k, v in zip(AMOUNTS, amounts)}})
-        before = asset_source(sc, same_day_last_year(period))
-        for rc, cat, equity in sc.conn.execute(
-                select(before.c.region_code, before.c.category,
-                       func.sum(case((in_yuan(before), before.c.equity_fen), else_=0)))
-                .where(before.c.region_code.in_(sc.codes)).group_by(before.c.region_code, before.c.category)):
-            put(grouped, rc, cat, {"equity_last_year": as_int(equity)})
-    return assemble(sc, grouped, "category", fixed(CATEGORIES), extra={"period": period})
+    for rc, cat, period, n, *amounts in sc.conn.execute(
+            select(rows.c.region_code, rows.c.category, rows.c.period, func.sum(case((yuan, 1), else_=0)), *sums)
+            .where(rows.c.region_code.in_(sc.codes)).group_by(rows.c.region_code, rows.c.category, rows.c.period)):
+        put(grouped, rc, (cat, period), {"entities": as_int(n), **{k: as_int(v) for k, v in zip(AMOUNTS, amounts)}})
+    return assemble(sc, grouped, "category", fixed(CATEGORIES), parts_for=_parts_at_latest_period,
+                    keys_for=lambda bucket, category: {"period": _latest_period(bucket, category)})

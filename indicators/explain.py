@@ -290,12 +290,12 @@ def _debt(sc, pid, member, summed):
 
 
 def _assets(sc, pid, member, _summed) -> Rows:
-    period = assets_mod.report_period(sc)
+    period = assets_mod.member_period(sc, _regions(sc, member), member["category"])
     if pid == "equity_last_year" and period is not None:
         period = same_day_last_year(period)
     sub = assets_mod.asset_source(sc, period)
-    column = {"entities": None, "equity_last_year": "equity_fen"}.get(pid, assets_mod.AMOUNTS.get(pid))
-    amount = literal(1) if column is None else case((assets_mod.in_yuan(sub), sub.c[column]), else_=0)
+    column = {"equity_last_year": "equity_fen"}.get(pid, assets_mod.AMOUNTS.get(pid))
+    amount = case((assets_mod.in_yuan(sub), literal(1) if pid == "entities" else sub.c[column]), else_=0)
     cols = {**sub.c, "date": sub.c.period, "amount": amount}
     return Rows("ASSET", cols, _narrow(member, "category", sub.c.category),
                 ("period", "category", "entity_code", "entity_name", "unit_of_measure", "business_date"), sub)

@@ -4,7 +4,8 @@ The calculators return exact values (integer 分, Fraction rates); here they bec
 briefing shows: amounts in 元 to 0.01, rates and multiples to 6 places, lag_pp to 0.01, half-up, null where a
 figure is not defined. Spreadsheet cells never turn into formulas: text is written as text in XLSX (and a text
 cell starting with = + - @ or tab / carriage return carries Excel's quote prefix, so editing the cell keeps it
-text), and in CSV such a text cell is prefixed with a single quote.
+text), and in CSV such a text cell is prefixed with a single quote — unless it is a plain number (a refund's
+amount as delivered, -234.57), which no spreadsheet evaluates.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -78,8 +80,11 @@ def to_json(rows: list[dict]) -> bytes:
 
 
 # CSV --------------------------------------------------------------------------------------------------------
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")  # e.g. a refund's amount as delivered: no formula to guard
+
+
 def safe_text(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text) else text
 
 
 def _csv_cell(value) -> str:
@@ -94,23 +99,25 @@ def _csv_cell(value) -> str:
     return safe_text(str(value))
 
 
-def to_csv(rows: list[dict], cols: list[str]) -> bytes:
+def to_csv(rows: list[dict], cols: list[str], for_people: bool = False) -> bytes:
+    """UTF-8 with a header of field names; for_people (a download Excel opens): with a byte-order mark, without
+    which Excel reads UTF-8 as the local code page."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(cols)
     for r in rows:
         writer.writerow([_csv_cell(r.get(c)) for c in cols])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return (("\ufeff" if for_people else "") + out.getvalue()).encode("utf-8")
 
 
 # XLSX -------------------------------------------------------------------------------------------------------
 NUMBER_FORMATS = {"元": "#,##0.00", "ratio": "0.000000", "multiple": "0.000000", "pp": "0.00", "count": "0"}
 
 
-def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = None, labelled: bool = False) -> bytes:
-    """The rows under a header of field names, as in JSON and CSV (indicators.md § Exports), with a second sheet
-    naming each field in Chinese and its unit; `labelled` (a download from the dashboard, read by people): the
-    Chinese names as the header instead."""
+def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = None, for_people: bool = False) -> bytes:
+    """The rows as JSON and CSV give them (indicators.md § Exports: field names, dates as YYYY-MM-DD text) with a
+    second sheet naming each field in Chinese and its unit; for_people (a download from the dashboard): Chinese
+    names as the header and dates as date cells instead."""
     import xlsxwriter
 
     buf = io.BytesIO()
@@ -127,7 +134,7 @@ def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = No
 
     units = [unit_of(name, c) for c in cols]
     for j, c in enumerate(cols):
-        header = label(name, c) if labelled else c
+        header = label(name, c) if for_people else c
         sheet.write_string(0, j, header, bold)
         sheet.set_column(j, j, max(10, 2 * len(label(name, c)) + 2))
     for i, r in enumerate(rows, start=1):
@@ -137,6 +144,8 @@ def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = No
                 sheet.write_blank(i, j, None)
             elif isinstance(value, (int, Decimal, float)) and not isinstance(value, bool):
                 sheet.write_number(i, j, float(value), formats.get(unit))
+            elif isinstance(value, dt.date) and not for_people:
+                sheet.write_string(i, j, value.isoformat())
             elif isinstance(value, dt.datetime):
                 sheet.write_datetime(i, j, value, date_format)
             elif isinstance(value, dt.date):
@@ -146,7 +155,7 @@ def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = No
             else:
                 write_text(i, j, str(value))
     sheet.freeze_panes(1, 0)
-    if not labelled:
+    if not for_people:
         fields = book.add_worksheet("字段说明")
         for j, text in enumerate(("字段 field", "名称", "单位 unit")):
             fields.write_string(0, j, text, bold)
@@ -159,15 +168,15 @@ def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = No
     return buf.getvalue()
 
 
-def export(name: str, rows: list[dict], fmt: str, title: str | None = None, labelled: bool = False) -> bytes:
-    """Report NAME's calculator rows (or record rows) as a file in `fmt` (json | csv | xlsx); `labelled`: see
-    to_xlsx."""
+def export(name: str, rows: list[dict], fmt: str, title: str | None = None, for_people: bool = False) -> bytes:
+    """Report NAME's calculator rows (or record rows) as a file in `fmt` (json | csv | xlsx); for_people: a
+    download from the dashboard (see to_csv, to_xlsx), else the `report` command's files for programs."""
     cols = report_fields(name)
     formatted = format_rows(name, rows)
     if fmt == "json":
         return to_json(formatted)
     if fmt == "csv":
-        return to_csv(formatted, cols)
+        return to_csv(formatted, cols, for_people)
     if fmt == "xlsx":
-        return to_xlsx(formatted, cols, name, title, labelled)
+        return to_xlsx(formatted, cols, name, title, for_people)
     raise ValueError(f"unknown format {fmt}")

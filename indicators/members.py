@@ -66,10 +66,11 @@ def row(sc: Scope, level: str, code: str, name: str, scope: str, keys: dict, par
 
 
 def assemble(sc: Scope, grouped: dict, key: str, breakdowns, parts_for=parts_or_total,
-             extra: dict | None = None, label: dict | None = None) -> list[dict]:
+             extra: dict | None = None, label: dict | None = None, keys_for=None) -> list[dict]:
     """Report rows of every member: at level region `grouped` holds each region's own sums and is rolled up;
     at other levels it holds each member's sums (members sorted by code). `extra` = keys every row carries;
-    `label` = the members' display names when the caller has them (one read for every day of a series)."""
+    `keys_for(bucket, breakdown)` = keys of one row; `label` = the members' display names when the caller has
+    them (one read for every day of a series)."""
     if sc.level == "region":
         full = sc.regions.rollup(grouped, merge)
         label = label if label is not None else names(sc, "region", sc.codes)
@@ -81,6 +82,6 @@ def assemble(sc: Scope, grouped: dict, key: str, breakdowns, parts_for=parts_or_
     out = []
     for code, scope, bucket in members:
         for bk in breakdowns(bucket):
-            out.append(row(sc, sc.level, code, label.get(code, code), scope, {key: bk, **(extra or {})},
-                           parts_for(bucket, bk)))
+            keys = {key: bk, **(extra or {}), **(keys_for(bucket, bk) if keys_for else {})}
+            out.append(row(sc, sc.level, code, label.get(code, code), scope, keys, parts_for(bucket, bk)))
     return out

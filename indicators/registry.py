@@ -193,7 +193,8 @@ DEBT = _family("debt", "政府债务", ("bond_type",), ("region",), (
 ))
 
 ASSETS = _family("assets", "国有资产", ("category", "period"), ("region",), (
-    I("entities", "主体数", "count", "报告期（≤D 的最新季度）各主体的最新报送行数", ("ASSET",)),
+    I("entities", "主体数", "count", "报告期（该区划该类别 ≤D 的最新季度）各主体的最新报送行数（仅计量单位为元的行）",
+      ("ASSET",)),
     I("total_assets", "资产总额", "元", "Σ资产总额（仅计量单位为元的行）", ("ASSET",)),
     I("total_liabilities", "负债总额", "元", "Σ负债总额（仅计量单位为元的行）", ("ASSET",)),
     I("equity", "所有者权益", "元", "Σ所有者权益（仅计量单位为元的行）", ("ASSET",)),

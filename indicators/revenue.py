@@ -1,10 +1,12 @@
-"""收入: revenue collected against the revenue budget, tax share and year-on-year, per fund type."""
+"""收入: revenue collected against the revenue budget, tax share and year-on-year, per fund type present (with
+a budget or spending in Y, as in execution; revenue of a type without is counted in 全部 only)."""
 from __future__ import annotations
 
 import datetime as dt
 
 from sqlalchemy import case, func, or_, select
 
+from indicators.execution import execution_groups
 from indicators.facts import as_int
 from indicators.latest import latest
 from indicators.members import ALL, assemble, put
@@ -35,6 +37,7 @@ def revenue_rows(sc: Scope) -> list[dict]:
         put(grouped, ft if by_ft else rc, ft, {"collected_last_year_same_period": parts["collected"]})
     for rc, ft, amount in sc.conn.execute(budget_sums(sc)):
         put(grouped, ft if by_ft else rc, ft, {"budget": as_int(amount)})
+    mark_present(grouped, execution_groups(sc, sc.start, sc.day))
 
     if by_ft:
         grouped = {ft: b for ft, b in grouped.items() if present(b) and sc.fund_type in (None, ft)}
@@ -43,9 +46,21 @@ def revenue_rows(sc: Scope) -> list[dict]:
     return assemble(sc, grouped, "fund_type", breakdowns)
 
 
+PRESENT = "present"  # a marker part (not a figure): the fund type's row is listed
+
+
+def mark_present(grouped: dict, spending: dict) -> None:
+    """Marks the fund types present per member — those with a BGT or PAY row in scope in Y (indicators.md §
+    Scopes), the same as the execution rows' — from the execution family's {member: {fund_type: parts}}."""
+    for member, bucket in spending.items():
+        for ft in bucket:
+            if ft in FUND_TYPES:
+                put(grouped, member, ft, {PRESENT: 1})
+
+
 def present(bucket: dict) -> list[str]:
-    """Fund types present in a bucket: with revenue or a budget in Y (last year's revenue alone is not)."""
-    return [f for f in FUND_TYPES if f in bucket and bucket[f].keys() & {"collected", "budget"}]
+    """The fund types of a (rolled-up) bucket that get a row of their own: those marked present."""
+    return [f for f in FUND_TYPES if bucket.get(f, {}).get(PRESENT)]
 
 
 def collected_cube(conn, start: dt.date, end: dt.date, regions) -> dict[tuple, dict[str, int]]:

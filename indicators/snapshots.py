@@ -22,7 +22,7 @@ from indicators.facts import execution_cube
 from indicators.formula import derive, part_ids, parts_of
 from indicators.members import add_parts, merge, put, row, total
 from indicators.registry import FAMILIES, indicator as lookup
-from indicators.revenue import budget_sums, collected_cube, present
+from indicators.revenue import PRESENT, budget_sums, collected_cube, mark_present, present
 from auth import scope as access
 from indicators.scope import (ALL, FULL, OWN, Regions, Scope, ScopeError, names, open_scope, unchecked_scope,
                               unit_depts)
@@ -32,7 +32,8 @@ from indicators.time import last_year_window, same_day_last_year, time_progress
 from ingest.standard import FUND_TYPES
 
 FAMILY_LEVELS = {"execution": ("region", "dept", "unit"), "revenue": ("region",), "debt": ("region",)}
-STORED = {family: part_ids(family) for family in FAMILY_LEVELS}  # the parts kept per member and day
+# the parts kept per member and day; revenue also keeps which fund types are listed (present: indicators.revenue)
+STORED = {family: [*part_ids(family), *([PRESENT] if family == "revenue" else [])] for family in FAMILY_LEVELS}
 REVENUE_LY = "collected_last_year_same_period"
 UNCLASSIFIED = ""  # breakdown of rows without a fund type (counted in 全部 only)
 
@@ -168,7 +169,9 @@ def _snapshot_rows(sc: Scope, state: State) -> list[dict]:
         put(revenue, rc, ft, {"budget": int(amount or 0)})
     for (rc, ft), amount in _revenue_last_year(sc).items():
         put(revenue, rc, ft, {REVENUE_LY: amount})
-    regions("revenue", revenue, lambda bucket: [ALL, *present(bucket)], fund_parts)
+    mark_present(revenue, state.execution)
+    # every type with revenue is kept (the next day's state is read from these rows); those listed are marked
+    regions("revenue", revenue, lambda bucket: [ALL, *(f for f in FUND_TYPES if f in bucket)], fund_parts)
 
     spent = {(rc, ft): parts.get("spent", 0) for rc, bucket in state.execution.items() for ft, parts in bucket.items()}
     debt_sc = Scope(sc.conn, "debt", sc.day, sc.regions, sc.region, "region")
@@ -285,4 +288,6 @@ def _listed(family: str, bucket: dict) -> list[str]:
         return []
     if family == "debt":
         return [*BOND_TYPES, TOTAL]
+    if family == "revenue":
+        return [ALL, *present(bucket)]
     return [ALL, *(f for f in FUND_TYPES if f in bucket)]

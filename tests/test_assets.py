@@ -1,4 +1,4 @@
-"""国有资产: the latest quarter delivered by D, latest delivery per entity, 元 rows only in the amounts."""
+"""国有资产: the latest quarter delivered by D in each region and category, latest delivery per entity, 元 rows only."""
 import datetime as dt
 from fractions import Fraction as F
 
@@ -33,11 +33,17 @@ def test_latest_quarter(store_any):
         2, fen(3100), fen(1900), fen(1200))
     assert ent["debt_asset_ratio"] == F(1900, 3100) and ent["equity_growth"] == F(1200, 1000)
     nat = rows[("419900", "全辖", NAT)]
-    assert (nat["entities"], nat["total_assets"], nat["debt_asset_ratio"], nat["equity_growth"]) == (2, fen(300), 0, None)
+    assert (nat["entities"], nat["total_assets"], nat["debt_asset_ratio"], nat["equity_growth"]) == (1, fen(300), 0, None)
     fin = rows[("419900", "全辖", FIN)]
     assert (fin["entities"], fin["total_assets"], fin["debt_asset_ratio"]) == (0, 0, None)
     own = rows[("419900", "本级", ENT)]
     assert (own["total_assets"], own["equity_growth"]) == (fen(1100), F(700, 500))
     later = assets(store_any, dt.date(2026, 7, 25))[0]
     assert (later["period"], later["total_assets"], later["equity_growth"]) == (dt.date(2026, 6, 30), fen(1200), None)
+    # a county that has not reported the city's latest quarter keeps its own latest, in its rows and its own 全辖
+    county = [r for r in assets(store_any, dt.date(2026, 7, 25), "419901") if r["category"] == ENT]
+    assert {(r["scope"], r["period"], r["total_assets"], r["equity_growth"]) for r in county} == {
+        (scope, dt.date(2026, 3, 31), fen(2000), F(500, 500)) for scope in ("全辖", "本级")}
+    in_city = {(r["code"], r["scope"]): r["period"] for r in assets(store_any, dt.date(2026, 7, 25)) if r["category"] == ENT}
+    assert in_city[("419901", "全辖")] == dt.date(2026, 3, 31) and in_city[("419900", "本级")] == dt.date(2026, 6, 30)
     assert all(r["period"] is None and r["entities"] == 0 for r in assets(store_any, dt.date(2024, 1, 1)))

@@ -33,10 +33,10 @@ def _cells(data: bytes) -> list:
 
 
 def test_csv_prefixes_every_formula_start_and_leaves_numbers_and_plain_text_alone():
-    rows = [{"text": f, "n": -5} for f in FORMULAS] + [{"text": "普通文本 =1", "n": 1}]
-    lines = list(csv.reader(io.StringIO(to_csv(rows, ["text", "n"]).decode("utf-8-sig"))))
-    assert [line[0] for line in lines[1:]] == [f"'{f}" for f in FORMULAS] + ["普通文本 =1"]
-    assert [line[1] for line in lines[1:]] == ["-5"] * len(FORMULAS) + ["1"]
+    rows = [{"text": f, "n": -5} for f in FORMULAS] + [{"text": t, "n": 1} for t in ("普通文本 =1", "-234.57", "+5")]
+    lines = list(csv.reader(io.StringIO(to_csv(rows, ["text", "n"]).decode("utf-8"))))
+    assert [line[0] for line in lines[1:]] == [f"'{f}" for f in FORMULAS] + ["普通文本 =1", "-234.57", "+5"]
+    assert [line[1] for line in lines[1:]] == ["-5"] * len(FORMULAS) + ["1"] * 3
 
 
 def test_xlsx_writes_formula_text_as_quoted_text_cells_never_as_formulas():
@@ -78,7 +78,9 @@ def _voucher_args() -> dict:
 
 def test_downloaded_voucher_lists_neutralise_formula_payees_and_purposes(setup):
     app, client = setup
-    text = _download(app, client, "execution-vouchers", "csv", _voucher_args()).decode("utf-8-sig")
+    data = _download(app, client, "execution-vouchers", "csv", _voucher_args())
+    assert data.startswith("\ufeff".encode())  # a download Excel opens: marked as UTF-8
+    text = data.decode("utf-8-sig")
     table = list(csv.DictReader(io.StringIO(text)))
     shown = {r["payee_name"] for r in table} | {r["purpose"] for r in table}
     stored = {f.lstrip("\t") for f in hostile.FORMULAS}  # the ingest trims a leading tab

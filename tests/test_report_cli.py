@@ -46,8 +46,8 @@ def test_csv_and_xlsx_keep_text_as_text(store_url, tmp_path):
     build(store_url)
     result = CliRunner().invoke(main, [*ARGS, "--level", "dept", "--format", "csv", "--db", store_url])
     data = result.stdout_bytes
-    assert data.startswith("\ufeff".encode()) and result.exit_code == 0
-    lines = data.decode("utf-8-sig").splitlines()
+    assert not data.startswith("\ufeff".encode()) and result.exit_code == 0  # for programs: no byte-order mark
+    lines = data.decode("utf-8").splitlines()
     assert lines[0] == ",".join(fields("execution"))
     assert any(line.startswith("dept,500,'@SUM(A1),全辖,2026-06-30,全部,10.00,10.00,0.00,0.000000") for line in lines)
 
@@ -62,6 +62,7 @@ def test_csv_and_xlsx_keep_text_as_text(store_url, tmp_path):
     assert ("adjusted_budget", label("execution", "adjusted_budget"), "元") in set(named.iter_rows(values_only=True))
     row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "500001")
     assert (row[2].value, row[2].data_type) == ("=1+1", "s")
+    assert row[header.index("date")].value == "2026-06-30"  # as in JSON and CSV
     budget = row[header.index("adjusted_budget")]
     assert budget.value == 10 and budget.number_format == "#,##0.00"
 
