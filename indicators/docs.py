@@ -46,8 +46,10 @@ EXPORT_RULES = """\
 `python app.py report NAME --date YYYY-MM-DD [--region CODE] [--level LEVEL] [--fund-type F] [--depth N]
 [--format json|csv|xlsx] [--out FILE]`：每个成员一行，字段为上表中标注"导出"的指标，加 `level`、`code`、`name`、
 `scope`、`date` 及各报表的键字段。JSON 中金额为以元计的数字（0.01），比率与倍数为小数（6 位），`lag_pp`
-为百分点（0.01），四舍五入，null 表示无定义；CSV 字段相同（UTF-8 带 BOM）；XLSX 使用中文表头、金额两位小数。
-以 = + - @ 开头的文本在 XLSX 中写为文本，在 CSV 中前加单引号，不会成为公式。
+为百分点（0.01），四舍五入，null 表示无定义；CSV 字段相同（UTF-8，无 BOM）；XLSX 表头同为字段名、日期为
+YYYY-MM-DD 文本，另附“字段说明”工作表（中文名称与单位）。驾驶舱下载的文件供人阅读：CSV 带 BOM（Excel 按 UTF-8
+打开），XLSX 用中文表头与日期单元格。以 = + - @ 开头的文本（纯数字如 -234.57 除外）在 XLSX 中写为文本，在 CSV
+中前加单引号，不会成为公式。
 """
 
 FORECAST_METHOD = """\
