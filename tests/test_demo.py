@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 import statistics
 from collections import defaultdict
 from decimal import Decimal
@@ -207,8 +208,9 @@ def test_turn_of_the_year_ingests_without_errors(store, tmp_path):
     truth = pd.read_csv(inbox / "ground_truth.csv", dtype=str, keep_default_na=False)
     over = set(_planted(truth, "PAY_OVER_QUOTA")["subject_code"])
     with store.connect() as conn:
-        warnings = conn.execute(select(finding.c.rule_id, finding.c.value)).all()
-    assert warnings and all(rule == "PAY_OVER_QUOTA" and quota in over for rule, quota in warnings)
+        warnings = conn.execute(select(finding.c.rule_id, finding.c.message)).all()
+    quotas = [re.search(r"指标 (\S+) 累计支付", message) for _, message in warnings]  # the quota judged
+    assert warnings and {rule for rule, _ in warnings} == {"PAY_OVER_QUOTA"} and all(q and q[1] in over for q in quotas)
 
 
 # -- what the money looks like -------------------------------------------------------------------------------
