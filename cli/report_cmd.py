@@ -41,7 +41,7 @@ Amounts in 元 (0.01), rates as fractions (6 places), lag_pp in percentage point
 def report(name, day, region, level, fund_type, depth, fmt, out, db_url):
     if fmt == "xlsx" and out is None:
         raise click.UsageError("xlsx 格式需要 --out 文件 / xlsx needs --out FILE")
-    engine = open_store(db_url)
+    engine = open_store(db_url, create=False)
     try:
         rows = report_rows(engine, name, day, region=region, level=level, fund_type=fund_type, depth=depth)
     except ScopeError as exc:

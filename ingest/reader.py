@@ -148,7 +148,7 @@ def _cell_text(v) -> tuple[str, bool]:
     if isinstance(v, bool):
         return ("是" if v else "否"), False
     if isinstance(v, (int, float)):
-        if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        if isinstance(v, float) and v.is_integer() and abs(v) < 2 ** 53:  # every digit of such a float is exact
             return str(int(v)), True
         return format(Decimal(repr(v)), "f"), True
     if isinstance(v, dt.datetime):

@@ -225,9 +225,9 @@ def _(inbox):
     return _with("PAY", lambda r: r[1].update(unit_code="12001"))(inbox)
 
 
-@case("CELL_PRECISION", f"PAY_{TOP}_20260302.xlsx", 2, "收款人账号", "6222020200112233000")
-def _(inbox):  # a 19-digit account typed into a number cell: Excel keeps its first 15 digits
-    return _with("PAY", lambda r: r[0].update(payee_account=6222020200112233445), ext={"PAY": "xlsx"})(inbox)
+@case("CELL_PRECISION", f"PAY_{TOP}_20260302.xlsx", 2, "收款人账号", "6222020200112233")
+def _(inbox):  # a 16-digit card number in a number cell: Excel keeps 15 digits (19 would read 6222…000)
+    return _with("PAY", lambda r: r[0].update(payee_account=6222020200112233), ext={"PAY": "xlsx"})(inbox)
 
 
 @case("CODE_UNKNOWN", BGT_D1, 2, "部门经济分类编码", "30298")

@@ -89,6 +89,13 @@ def test_usage_errors_are_one_line_too(store_url, tmp_path):
         assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, (args, result.output)
 
 
+def test_a_store_that_cannot_be_opened_is_one_line_and_none_is_made(tmp_path):
+    for url in ("notaurl", "sqlite:///", f"sqlite:///{tmp_path}/absent/budget.db"):
+        result = CliRunner().invoke(main, [*ARGS, "--db", url])
+        assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, (url, result.output)
+    assert not (tmp_path / "absent").exists()  # a mistyped path is not answered with a new, empty store
+
+
 def test_a_date_without_a_delivery_folder_is_said(store_url, tmp_path):
     (tmp_path / "20260629").mkdir()
     result = run(store_url, "ingest", "--inbox", str(tmp_path), "--from", "2026-06-29", "--to", "2026-06-30",

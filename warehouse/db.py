@@ -174,15 +174,27 @@ def sqlite_path(url: str) -> Path | None:
 def _open(url: str) -> Engine:
     from warehouse.health import check_header
 
-    path = sqlite_path(url)
-    if path is not None:
-        check_header(path)  # a damaged file is named as such, not as "cannot open"
-    engine = make_engine(url)
+    try:
+        path = sqlite_path(url)
+        if path is not None:
+            check_header(path)  # a damaged file is named as such, not as "cannot open"
+        engine = make_engine(url)
+    except StoreError:
+        raise
+    except Exception as exc:  # not a store URL, a folder where the file should be, …
+        raise StoreError(f"无法打开数据库 {_shown(url)}：{first_line(exc)} / cannot open the store") from exc
     try:
         migrate(engine)
     except Exception as exc:  # the store is unreachable or not a database
         raise StoreError(f"无法打开数据库 {safe_url(url)}：{first_line(exc)} / cannot open the store") from exc
     return engine
+
+
+def _shown(url: str) -> str:
+    try:
+        return safe_url(url)
+    except Exception:  # noqa: BLE001 — not a URL at all: shown as given
+        return repr(url)
 
 
 @lru_cache(maxsize=8)
@@ -192,11 +204,15 @@ def _pages_checked(url: str) -> None:
     check_pages_of(url)
 
 
-def open_store(url: str | None = None, *, check: bool = False) -> Engine:
+def open_store(url: str | None = None, *, check: bool = False, create: bool = True) -> Engine:
     """The engine for a migrated, seeded store (one per URL per process). An embedded store's file header is
     checked on every open; `check` also reads every page once per process (warehouse.health: for the commands
-    that run long or write)."""
+    that run long or write); without `create`, an embedded store that does not exist is an error (a command
+    that only reads it: a mistyped path should not answer with an empty store)."""
     url = resolve_url(url)
+    path = sqlite_path(url)
+    if not create and path is not None and not path.exists():
+        raise StoreError(f"数据库文件不存在：{path} / no store at this path")
     if check:
         _pages_checked(url)
     return _open(url)
