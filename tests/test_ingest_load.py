@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ingest.load import ingest_dates
 from ingest.records import finding_records, ingest_records
 from ingest.standard import REPORTS
+from dashboard.queries.ingest import report_summary
 from indicators.reports import report_rows
 from tests.deliveries import D1, D2, TOP, all_reports, base_rows, deliver, quota, voucher
 from warehouse.schema import REPORT_TABLES, asset, bgt, dm_unit, file_change, inc, ingest_file, pay
@@ -149,6 +150,8 @@ def test_a_refused_file_delivered_again_unchanged_still_shows_its_errors(store, 
     pay_records = [(r["status"], r["errors"]) for r in ingest_records(store, D1) if r["report"] == "PAY"]
     assert pay_records == [("refused", 1), ("unchanged", 1)]
     assert len(finding_records(store, D1)) == 1  # its finding is not repeated
+    [summary] = [r for r in report_summary(store, D1) if r["report"] == "PAY"]  # the data clerk's page
+    assert (summary["arrived"], summary["refused"], summary["errors"]) == (2, 1, 1)
 
 
 def test_a_delivered_classification_adds_to_the_shipped_one(store, tmp_path):

@@ -54,8 +54,9 @@ def report_summary(engine: Engine, business_date: dt.date, regions: Collection[s
                    _count_if(f.status == "refused").label("refused"),
                    func.sum(case((loaded, f.rows), else_=0)).label("rows"),
                    func.sum(case((loaded, f.amount_total_fen), else_=None)).label("amount_fen"),
-                   func.sum(f.errors).label("errors"),
-                   func.sum(f.warnings).label("warnings"))
+                   # an unchanged record repeats the counts of the version it repeats: counted once
+                   func.sum(case((f.status != "unchanged", f.errors), else_=0)).label("errors"),
+                   func.sum(case((f.status != "unchanged", f.warnings), else_=0)).label("warnings"))
             .where(f.business_date == business_date, _in_regions(conn, f.region_code, regions))
             .group_by(f.report, f.region_code)
             .order_by(f.report, f.region_code)
