@@ -102,6 +102,7 @@ def forget_alerts(store) -> None:
             conn.execute(delete(table))
 
 
+@pytest.mark.timeout(1800)  # some 300 s alone, 550 s on a busy machine: the suite's 600 s is too close
 def test_a_span_records_on_both_databases_what_its_dates_one_by_one_record(demo_inbox, sqlite_url, pg_url,
                                                                            built_once, monkeypatch):
     """The span on SQLite and on PostgreSQL against the dates one by one on SQLite: the daily path itself is
