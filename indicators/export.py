@@ -83,8 +83,13 @@ def to_json(rows: list[dict]) -> bytes:
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")  # e.g. a refund's amount as delivered: no formula to guard
 
 
+def formula_like(text: str) -> bool:
+    """Text a spreadsheet would run as a formula: the CSV prefix and the XLSX quote prefix guard the same texts."""
+    return text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text)
+
+
 def safe_text(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text) else text
+    return "'" + text if formula_like(text) else text
 
 
 def _csv_cell(value) -> str:
@@ -130,7 +135,7 @@ def to_xlsx(rows: list[dict], cols: list[str], name: str, title: str | None = No
     quoted = book.add_format({"quote_prefix": True})  # what Excel stores for text typed as '=…'
 
     def write_text(i, j, text: str):
-        sheet.write_string(i, j, text, quoted if text.startswith(FORMULA_START) else None)
+        sheet.write_string(i, j, text, quoted if formula_like(text) else None)
 
     units = [unit_of(name, c) for c in cols]
     for j, c in enumerate(cols):

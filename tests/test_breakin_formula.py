@@ -41,14 +41,15 @@ def test_csv_prefixes_every_formula_start_and_leaves_numbers_and_plain_text_alon
 
 def test_xlsx_writes_formula_text_as_quoted_text_cells_never_as_formulas():
     written = [f for f in FORMULAS if not f.startswith("\r")]  # a carriage return comes back as _x000D_
-    data = to_xlsx([{"voucher_no": f, "payee_name": "普通文本"} for f in FORMULAS], ["voucher_no", "payee_name"],
+    data = to_xlsx([{"voucher_no": f, "payee_name": "普通文本"} for f in FORMULAS]
+                   + [{"voucher_no": "V1", "payee_name": t} for t in ("-234.57", "+5")], ["voucher_no", "payee_name"],
                    "vouchers")
     assert "<f>" not in _sheet_xml(data)  # no formula anywhere in the sheet
     cells = _cells(data)
-    texts = [c for c in cells if c.column == 1]
+    texts = [c for c in cells if c.column == 1 and c.value != "V1"]
     assert [c.value for c in texts][:len(written)] == written
     assert all(c.data_type == "s" and c.quotePrefix for c in texts)
-    assert not any(c.quotePrefix for c in cells if c.column == 2)  # plain text keeps its plain look
+    assert not any(c.quotePrefix for c in cells if c.column == 2)  # plain text and plain numbers keep their look
 
 
 @pytest.fixture(scope="module")
