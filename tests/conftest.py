@@ -13,6 +13,7 @@ empty store on the same backend.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import uuid
@@ -72,6 +73,10 @@ _NO_DISK_WAIT = "-csynchronous_commit%3Doff"
 def _schema_url(schema: str) -> str:
     """A store in its own schema."""
     return f"{PG_URL}?options=-csearch_path%3D{schema}%20{_NO_DISK_WAIT}"
+
+
+def _schema_of(url: str) -> str:
+    return re.search(r"search_path%3D(\w+)", url).group(1)
 
 
 class _PgSchemas:
@@ -213,7 +218,7 @@ def built_once(tmp_path_factory, _pg_schemas):
                 copies[key] = tmp_path_factory.mktemp("built") / f"{name}.db"
                 _sqlite_copy(path, copies[key])
         else:
-            schema = store_url.rsplit("%3D", 1)[1]
+            schema = _schema_of(store_url)
             if key in copies:
                 _pg_schemas.put_back(schema, copies[key])
             else:
