@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from dashboard.queries.ingest import report_summary
+from indicators.reports import report_rows
 from ingest.load import ingest_dates
 from ingest.records import finding_records, ingest_records
 from ingest.standard import REPORTS
-from dashboard.queries.ingest import report_summary
-from indicators.reports import report_rows
 from tests.deliveries import D1, D2, TOP, all_reports, base_rows, deliver, quota, voucher
 from warehouse.schema import REPORT_TABLES, asset, bgt, dm_unit, file_change, inc, ingest_file, pay
 

@@ -179,14 +179,11 @@ def _open(url: str) -> Engine:
         if path is not None:
             check_header(path)  # a damaged file is named as such, not as "cannot open"
         engine = make_engine(url)
+        migrate(engine)
     except StoreError:
         raise
-    except Exception as exc:  # not a store URL, a folder where the file should be, …
+    except Exception as exc:  # not a store URL, a folder where the file should be, unreachable, not a database
         raise StoreError(f"无法打开数据库 {_shown(url)}：{first_line(exc)} / cannot open the store") from exc
-    try:
-        migrate(engine)
-    except Exception as exc:  # the store is unreachable or not a database
-        raise StoreError(f"无法打开数据库 {safe_url(url)}：{first_line(exc)} / cannot open the store") from exc
     return engine
 
 
